@@ -1,0 +1,21 @@
+using Orleans.Concurrency;
+
+namespace HeaterOrleans.Contracts;
+
+/// <summary>
+/// One grain per sensor; the integer key is the sensor ID (&gt; 0). Calls must be made in the order
+/// the records were consumed: the ingress bridge awaits each call before the next for the same sensor.
+/// A call that returns has made its effect durable (command acknowledged by Kafka, state stored).
+/// </summary>
+public interface ISensorGrain : IGrainWithIntegerKey
+{
+    /// <summary>Applies a new setting. The last action sent is kept.</summary>
+    Task ApplySettingAsync(SensorSetting setting);
+
+    /// <summary>Applies a reading, emitting a command on the egress stream when the action changes.</summary>
+    Task ApplyReadingAsync(SensorReading reading);
+
+    /// <summary>The sensor's current state; <c>null</c> when the sensor has never been seen.</summary>
+    [AlwaysInterleave]
+    Task<SensorSnapshot?> GetSnapshotAsync();
+}

@@ -1,0 +1,116 @@
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Contracts.Codec;
+using HeaterOrleans.Contracts.Messages;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+
+namespace HeaterOrleans.Grains;
+
+/// <summary>
+/// Holds one sensor's setting and last action and turns its readings into commands.
+/// Not reentrant: calls run one at a time, in the order the ingress bridge sends them.
+/// </summary>
+public sealed partial class SensorGrain(
+    [PersistentState("sensor", SensorGrain.StorageName)] IPersistentState<SensorState> state,
+    TimeProvider time,
+    ILogger<SensorGrain> logger) : Grain, ISensorGrain
+{
+    /// <summary>The grain storage the silo must register for sensor state.</summary>
+    public const string StorageName = "sensors";
+
+    private IAsyncStream<HeaterControl>? _commands;
+
+    // True when the in-memory LastReading/UpdatedAt are newer than what is stored.
+    private bool _informationalDirty;
+
+    private int SensorId => (int)this.GetPrimaryKeyLong();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _commands = this.GetStreamProvider(StreamNames.CommandsProvider)
+            .GetStream<HeaterControl>(StreamId.Create(StreamNames.CommandsNamespace, this.GetPrimaryKeyLong()));
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!_informationalDirty)
+        {
+            return;
+        }
+
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Only the informational last reading is at stake here; control state is already stored.
+            LogDeactivationWriteFailed(e, SensorId);
+        }
+    }
+
+    public Task ApplySettingAsync(SensorSetting setting)
+    {
+        if (setting == state.State.Setting)
+        {
+            return Task.CompletedTask;
+        }
+
+        return StoreAsync(setting, state.State.LastAction);
+    }
+
+    public async Task ApplyReadingAsync(SensorReading reading)
+    {
+        var current = state.State;
+        var action = ControlLaw.Decide(current.Setting, current.LastAction, reading.Temperature);
+        current.LastReading = reading.Temperature;
+        current.UpdatedAt = time.GetUtcNow();
+
+        if (action is null)
+        {
+            _informationalDirty = true;
+            return;
+        }
+
+        // Publish first, persist after: a crash in between repeats the command on replay,
+        // it never loses it. The publish completes only on the broker's ack.
+        await _commands!.OnNextAsync(action.Value.ToMessage(SensorId));
+        await StoreAsync(current.Setting, action);
+    }
+
+    public Task<SensorSnapshot?> GetSnapshotAsync()
+    {
+        var s = state.State;
+        return Task.FromResult(state.RecordExists || s.Setting is not null || s.LastReading is not null
+            ? new SensorSnapshot(SensorId, s.Setting, s.LastAction, s.LastReading, s.UpdatedAt)
+            : null);
+    }
+
+    /// <summary>
+    /// Stores new control state. On failure the in-memory state is rolled back, so that the
+    /// caller's retry does the whole change again instead of finding it "already applied".
+    /// </summary>
+    private async Task StoreAsync(SensorSetting? setting, HeaterAction? lastAction)
+    {
+        var current = state.State;
+        var (previousSetting, previousAction) = (current.Setting, current.LastAction);
+        current.Setting = setting;
+        current.LastAction = lastAction;
+        current.UpdatedAt = time.GetUtcNow();
+        try
+        {
+            await state.WriteStateAsync();
+            _informationalDirty = false;
+        }
+        catch
+        {
+            current.Setting = previousSetting;
+            current.LastAction = previousAction;
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId}: storing the last reading on deactivation failed")]
+    private partial void LogDeactivationWriteFailed(Exception exception, int sensorId);
+}

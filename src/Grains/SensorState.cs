@@ -1,0 +1,21 @@
+using HeaterOrleans.Contracts;
+
+namespace HeaterOrleans.Grains;
+
+/// <summary>
+/// Persisted per-sensor state. <see cref="Setting"/> and <see cref="LastAction"/> are what correctness
+/// depends on and are stored before a call returns; <see cref="LastReading"/> and
+/// <see cref="UpdatedAt"/> are informational and ride along with the next write.
+/// Ids are stable: add new members with new ids, never reuse one.
+/// </summary>
+[GenerateSerializer]
+public sealed class SensorState
+{
+    [Id(0)] public SensorSetting? Setting { get; set; }
+
+    [Id(1)] public HeaterAction? LastAction { get; set; }
+
+    [Id(2)] public double? LastReading { get; set; }
+
+    [Id(3)] public DateTimeOffset? UpdatedAt { get; set; }
+}

@@ -1,0 +1,45 @@
+namespace HeaterOrleans.Silo.Diagnostics;
+
+/// <summary>At Information level the service logs a periodic summary, not a line per record.</summary>
+internal sealed partial class ActivitySummaryService(HeaterMetrics metrics, ILogger<ActivitySummaryService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        var last = Snapshot();
+        var lastTime = DateTime.UtcNow;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = Snapshot();
+                var seconds = (DateTime.UtcNow - lastTime).TotalSeconds;
+                lastTime = DateTime.UtcNow;
+                if (now != last)
+                {
+                    LogSummary(
+                        logger,
+                        (now.Readings - last.Readings) / seconds,
+                        (now.Settings - last.Settings) / seconds,
+                        (now.Commands - last.Commands) / seconds,
+                        now.DeadLettered,
+                        now.Readings,
+                        now.Commands);
+                }
+
+                last = now;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private (long Readings, long Settings, long Commands, long DeadLettered) Snapshot() =>
+        (metrics.ReadingsTotal, metrics.SettingsTotal, metrics.CommandsTotal, metrics.DeadLetteredTotal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service: {Readings:F1} readings/s, {Settings:F1} settings/s, {Commands:F1} commands/s; dead-lettered {DeadLettered} (total {ReadingsTotal} readings, {CommandsTotal} commands)")]
+    private static partial void LogSummary(ILogger logger, double readings, double settings, double commands, long deadLettered, long readingsTotal, long commandsTotal);
+}

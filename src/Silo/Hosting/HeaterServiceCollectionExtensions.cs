@@ -1,0 +1,57 @@
+using HeaterOrleans.Silo.Diagnostics;
+using HeaterOrleans.Silo.Ingress;
+using HeaterOrleans.Silo.Kafka;
+using HeaterOrleans.Silo.Simulator;
+using Microsoft.Extensions.Options;
+
+namespace HeaterOrleans.Silo.Hosting;
+
+/// <summary>Registers the service's parts; each binds and validates its own configuration section.</summary>
+public static class HeaterServiceCollectionExtensions
+{
+    /// <summary>Kafka access (embedded broker when none is configured), metrics and the dead-letter publisher.</summary>
+    public static IServiceCollection AddHeaterKafka(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(configuration, KafkaOptions.SectionName);
+        services.AddValidatedOptions<StorageOptions, HostingOptionsValidator>(configuration, StorageOptions.SectionName);
+        services.AddValidatedOptions<SiloHostingOptions, HostingOptionsValidator>(configuration, SiloHostingOptions.SectionName);
+        services.AddMetrics();
+        services.AddSingleton<HeaterMetrics>();
+        // Started first, so the broker's address is printed before anything else talks to it.
+        services.AddSingleton<KafkaClientFactory>();
+        services.AddHostedService(sp => sp.GetRequiredService<KafkaClientFactory>());
+        services.AddSingleton<DeadLetterPublisher>();
+        return services;
+    }
+
+    /// <summary>The ingress bridge and the periodic summary. Register after the silo, so they start after it.</summary>
+    public static IServiceCollection AddHeaterIngress(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<IngressOptions, IngressOptionsValidator>(configuration, IngressOptions.SectionName);
+        services.AddHostedService<KafkaIngressService>();
+        services.AddHostedService<ActivitySummaryService>();
+        return services;
+    }
+
+    /// <summary>The heater simulator, when <c>Simulator:Enabled</c> (default: with the embedded broker only).</summary>
+    public static IServiceCollection AddHeaterSimulator(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<SimulatorOptions, SimulatorOptionsValidator>(configuration, SimulatorOptions.SectionName);
+        var enabled = configuration.GetValue<bool?>($"{SimulatorOptions.SectionName}:{nameof(SimulatorOptions.Enabled)}")
+            ?? string.IsNullOrWhiteSpace(configuration[$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)}"]);
+        if (enabled)
+        {
+            services.AddHostedService<HeaterSimulatorService>();
+        }
+
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

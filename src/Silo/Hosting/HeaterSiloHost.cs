@@ -1,0 +1,34 @@
+namespace HeaterOrleans.Silo.Hosting;
+
+/// <summary>Composes the whole service; <c>Program</c> and the end-to-end tests both start it from here.</summary>
+public static class HeaterSiloHost
+{
+    public const string DefaultUrls = "http://0.0.0.0:8080";
+
+    public static WebApplication Build(string[] args)
+    {
+        // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+
+        var configuration = builder.Configuration;
+        builder.Services.AddHeaterKafka(configuration);
+        builder.UseOrleans(silo => silo.AddHeaterSilo(configuration));
+        // Hosted services start in registration order: these need the silo running.
+        builder.Services.AddHeaterIngress(configuration);
+        builder.Services.AddHeaterSimulator(configuration);
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+}

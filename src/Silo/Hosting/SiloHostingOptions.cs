@@ -1,0 +1,16 @@
+namespace HeaterOrleans.Silo.Hosting;
+
+/// <summary>How this silo joins its cluster (<c>Orleans:*</c>).</summary>
+public sealed class SiloHostingOptions
+{
+    public const string SectionName = "Orleans";
+
+    public string ClusterId { get; set; } = "heater";
+
+    public string ServiceId { get; set; } = "heater-orleans";
+
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>0 = no client gateway: the service's own callers live inside the silo.</summary>
+    public int GatewayPort { get; set; }
+}

@@ -1,0 +1,18 @@
+namespace HeaterOrleans.Silo.Ingress;
+
+/// <summary>Tuning of the Kafka ingress bridge (<c>Ingress:*</c>).</summary>
+public sealed class IngressOptions
+{
+    public const string SectionName = "Ingress";
+
+    /// <summary>Records consumed but not yet acknowledged by their grain; consuming pauses above it.</summary>
+    public int MaxInFlight { get; set; } = 10_000;
+
+    /// <summary>How long a revoked partition or a shutdown waits for in-flight records before letting go.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>First and longest wait between retries of a record whose processing failed transiently.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+
+namespace HeaterOrleans.Silo.Ingress;
+
+internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IngressOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxInFlight is < 1 or > 1_000_000)
+        {
+            errors.Add($"Ingress:MaxInFlight must be between 1 and 1000000 (was {options.MaxInFlight}).");
+        }
+
+        if (options.DrainTimeout < TimeSpan.Zero)
+        {
+            errors.Add($"Ingress:DrainTimeout must not be negative (was {options.DrainTimeout}).");
+        }
+
+        if (options.RetryDelay <= TimeSpan.Zero || options.MaxRetryDelay < options.RetryDelay)
+        {
+            errors.Add($"Ingress:RetryDelay must be > 0 and Ingress:MaxRetryDelay >= it (were {options.RetryDelay}, {options.MaxRetryDelay}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,313 @@
+using Confluent.Kafka;
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Contracts.Codec;
+using HeaterOrleans.Silo.Diagnostics;
+using HeaterOrleans.Silo.Kafka;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+
+namespace HeaterOrleans.Silo.Ingress;
+
+/// <summary>
+/// The Kafka ingress bridge: one consumer per silo in the shared group, subscribed to the readings and
+/// settings topics. Each record is decoded and handed to its sensor grain; records of one sensor run
+/// strictly in consumption order, different sensors in parallel. A partition's offset is stored for
+/// commit only up to its lowest record not yet acknowledged. Bad records go to the dead-letter topic;
+/// transient failures are retried with backoff and never skipped.
+/// </summary>
+internal sealed partial class KafkaIngressService : BackgroundService
+{
+    private readonly IGrainFactory _grains;
+    private readonly KafkaClientFactory _kafka;
+    private readonly DeadLetterPublisher _deadLetters;
+    private readonly HeaterMetrics _metrics;
+    private readonly IngressOptions _options;
+    private readonly ILogger<KafkaIngressService> _logger;
+    private readonly ResiliencePipeline _retry;
+    private readonly SerialLanes<int> _lanes = new();
+    private readonly Dictionary<TopicPartition, PartitionOffsets> _partitions = [];
+    private readonly SemaphoreSlim _inFlight;
+    private readonly string _readingsTopic;
+    private readonly string _settingsTopic;
+
+    public KafkaIngressService(
+        IGrainFactory grains,
+        KafkaClientFactory kafka,
+        DeadLetterPublisher deadLetters,
+        HeaterMetrics metrics,
+        IOptions<IngressOptions> options,
+        ILogger<KafkaIngressService> logger)
+    {
+        _grains = grains;
+        _kafka = kafka;
+        _deadLetters = deadLetters;
+        _metrics = metrics;
+        _options = options.Value;
+        _logger = logger;
+        _inFlight = new SemaphoreSlim(_options.MaxInFlight, _options.MaxInFlight);
+        _readingsTopic = kafka.Options.Topics.Readings;
+        _settingsTopic = kafka.Options.Topics.Settings;
+        _retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _options.RetryDelay,
+                MaxDelay = _options.MaxRetryDelay,
+                OnRetry = args =>
+                {
+                    LogRetrying(_logger, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    /// <summary>Records handed to grains and not yet acknowledged.</summary>
+    public int InFlight => _options.MaxInFlight - _inFlight.CurrentCount;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Consume() blocks; the loop gets a thread of its own.
+        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(_kafka.CreateConsumerConfig(_kafka.Options.GroupId))
+            .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
+            .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked.Select(p => p.TopicPartition).ToList()))
+            .SetPartitionsLostHandler((_, lost) => OnLost(lost.Select(p => p.TopicPartition).ToList()))
+            .SetErrorHandler((_, e) => LogConsumerError(_logger, e.Code, e.Reason))
+            .Build();
+        consumer.Subscribe([_readingsTopic, _settingsTopic]);
+        LogStarted(_logger, _readingsTopic, _settingsTopic, _kafka.Options.GroupId);
+
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                ConsumeResult<byte[]?, byte[]?>? record;
+                try
+                {
+                    record = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException e) when (!e.Error.IsFatal)
+                {
+                    LogConsumeFailed(_logger, e, e.Error.Reason);
+                    continue;
+                }
+
+                StoreCommittable(consumer);
+                if (record is null || record.IsPartitionEOF)
+                {
+                    continue;
+                }
+
+                _inFlight.Wait(stoppingToken);
+                Dispatch(record, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the record consumed but not dispatched is simply consumed again later.
+        }
+
+        // Graceful stop: no new records; let those in flight finish (records whose retry the stop cancelled
+        // finish as failed and stay uncommitted), then commit what was acknowledged.
+        WaitUntil(() => InFlight == 0);
+        Commit(consumer, [.. _partitions.Keys]);
+        try
+        {
+            consumer.Close();
+        }
+        catch (KafkaException e)
+        {
+            LogCloseFailed(_logger, e);
+        }
+    }
+
+    private void Dispatch(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stoppingToken)
+    {
+        var offsets = _partitions[record.TopicPartition];
+        var offset = record.Offset.Value;
+        offsets.Begin(offset);
+
+        var work = Process(record, stoppingToken);
+        work.ContinueWith(
+            done =>
+            {
+                // A failed record stays pending: its offset, and every later one, is not committed.
+                if (done.IsCompletedSuccessfully)
+                {
+                    offsets.Complete(offset);
+                }
+
+                _inFlight.Release();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private Task Process(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stoppingToken)
+    {
+        var value = record.Message.Value ?? [];
+        if (record.Topic == _readingsTopic)
+        {
+            var decoded = MessageCodec.DecodeReading(value);
+            if (!decoded.IsValid)
+            {
+                return DeadLetter(record, decoded.Error!, stoppingToken);
+            }
+
+            var sensorId = decoded.Message!.SensorID;
+            var reading = new SensorReading(decoded.Message.Temperature, record.Message.Timestamp.UtcDateTime);
+            return _lanes.Enqueue(sensorId, () => Deliver(
+                token => _grains.GetGrain<ISensorGrain>(sensorId).ApplyReadingAsync(reading), _metrics.ReadingProcessed, stoppingToken));
+        }
+
+        var setting = MessageCodec.DecodeSetting(value);
+        if (!setting.IsValid)
+        {
+            return DeadLetter(record, setting.Error!, stoppingToken);
+        }
+
+        var id = setting.Message!.SensorID;
+        var newSetting = setting.Message.ToSetting();
+        return _lanes.Enqueue(id, () => Deliver(
+            token => _grains.GetGrain<ISensorGrain>(id).ApplySettingAsync(newSetting), _metrics.SettingProcessed, stoppingToken));
+    }
+
+    private async Task Deliver(Func<CancellationToken, Task> call, Action counted, CancellationToken stoppingToken)
+    {
+        await _retry.ExecuteAsync(async token => await call(token), stoppingToken);
+        counted();
+    }
+
+    private Task DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string reason, CancellationToken stoppingToken) =>
+        _retry.ExecuteAsync(async token => await _deadLetters.PublishAsync(record, reason, token), stoppingToken).AsTask();
+
+    private void StoreCommittable(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        foreach (var (partition, offsets) in _partitions)
+        {
+            if (offsets.TakeCommittable() is { } next)
+            {
+                consumer.StoreOffset(new TopicPartitionOffset(partition, next));
+            }
+        }
+    }
+
+    private void OnAssigned(List<TopicPartition> assigned)
+    {
+        foreach (var partition in assigned)
+        {
+            _partitions[partition] = new PartitionOffsets();
+        }
+
+        LogAssigned(_logger, Describe(assigned));
+    }
+
+    /// <summary>
+    /// Before a partition goes to another silo, let its in-flight records finish (up to the drain timeout)
+    /// and commit them, so the new owner repeats as little as possible.
+    /// </summary>
+    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> revoked)
+    {
+        var tracked = revoked.Where(_partitions.ContainsKey).Select(p => _partitions[p]).ToList();
+        WaitUntil(() => tracked.All(o => o.PendingCount == 0));
+        Commit(consumer, revoked);
+        foreach (var partition in revoked)
+        {
+            _partitions.Remove(partition);
+        }
+
+        LogRevoked(_logger, Describe(revoked));
+    }
+
+    private void OnLost(List<TopicPartition> lost)
+    {
+        // Another member may already own them: committing now could overwrite its progress.
+        foreach (var partition in lost)
+        {
+            _partitions.Remove(partition);
+        }
+
+        LogLost(_logger, Describe(lost));
+    }
+
+    private void WaitUntil(Func<bool> drained)
+    {
+        var deadline = DateTime.UtcNow + _options.DrainTimeout;
+        while (!drained() && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        if (!drained())
+        {
+            LogDrainTimedOut(_logger, InFlight, _options.DrainTimeout);
+        }
+    }
+
+    private void Commit(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        var commits = new List<TopicPartitionOffset>();
+        foreach (var partition in partitions.Where(_partitions.ContainsKey))
+        {
+            if (_partitions[partition].TakeCommittable() is { } next)
+            {
+                commits.Add(new TopicPartitionOffset(partition, next));
+            }
+        }
+
+        if (commits.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(commits);
+        }
+        catch (KafkaException e)
+        {
+            LogCommitFailed(_logger, e, e.Error.Reason);
+        }
+    }
+
+    private static string Describe(IEnumerable<TopicPartition> partitions) =>
+        string.Join(", ", partitions.GroupBy(p => p.Topic).Select(g => $"{g.Key}[{string.Join(",", g.Select(p => p.Partition.Value))}]"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress consuming {Readings} and {Settings} in group {GroupId}")]
+    private static partial void LogStarted(ILogger logger, string readings, string settings, string groupId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress assigned {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress revoked {Partitions}")]
+    private static partial void LogRevoked(ILogger logger, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress lost {Partitions}")]
+    private static partial void LogLost(ILogger logger, string partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress consumer error {Code}: {Reason}")]
+    private static partial void LogConsumerError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress consume failed: {Reason}")]
+    private static partial void LogConsumeFailed(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Record processing failed; retry {Attempt} in {Delay}")]
+    private static partial void LogRetrying(ILogger logger, Exception? exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Pending} records still in flight after {Timeout}; they will be consumed again")]
+    private static partial void LogDrainTimedOut(ILogger logger, int pending, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress offset commit failed: {Reason}")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress consumer close failed")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,126 @@
+using Confluent.Kafka;
+using HeaterOrleans.Silo.Kafka.Embedded;
+using Microsoft.Extensions.Options;
+
+namespace HeaterOrleans.Silo.Kafka;
+
+/// <summary>
+/// The one place that knows where Kafka is and how its clients are configured. With no
+/// <c>Kafka:BootstrapServers</c> it starts the embedded broker (and owns it, so it is disposed after
+/// every client created from here) and creates the topics on it.
+/// </summary>
+public sealed partial class KafkaClientFactory : IHostedService, IDisposable
+{
+    private readonly IConfiguration _configuration;
+    private readonly EmbeddedKafkaBroker? _embedded;
+
+    public KafkaClientFactory(IConfiguration configuration, IOptions<KafkaOptions> options, ILogger<KafkaClientFactory> logger)
+    {
+        _configuration = configuration;
+        Options = options.Value;
+        if (Options.UsesEmbeddedBroker)
+        {
+            _embedded = EmbeddedKafkaBroker.Start(Options.Embedded.Brokers);
+            foreach (var (_, topic) in Options.Topics.All)
+            {
+                _embedded.CreateTopic(topic, Options.Embedded.Partitions);
+            }
+
+            BootstrapServers = _embedded.BootstrapServers;
+            LogEmbeddedListening(logger, BootstrapServers, Options.Embedded.Partitions);
+        }
+        else
+        {
+            BootstrapServers = Options.BootstrapServers!;
+            LogUsingBrokers(logger, BootstrapServers);
+        }
+    }
+
+    public KafkaOptions Options { get; }
+
+    public string BootstrapServers { get; }
+
+    /// <summary>The embedded broker, or <c>null</c> when a real one is configured.</summary>
+    public EmbeddedKafkaBroker? EmbeddedBroker => _embedded;
+
+    /// <summary>Applies the <c>Kafka</c> section's pass-through keys (SecurityProtocol, Sasl*, ...) to a client config.</summary>
+    public static T BindPassThrough<T>(IConfiguration configuration, T config)
+        where T : ClientConfig
+    {
+        var section = configuration.GetSection(KafkaOptions.SectionName);
+        foreach (var child in section.GetChildren().Where(c => c.Value is not null))
+        {
+            // Declared keys are ours; GroupId is set explicitly where it applies.
+            if (child.Key is nameof(KafkaOptions.BootstrapServers) or nameof(KafkaOptions.GroupId))
+            {
+                continue;
+            }
+
+            var property = typeof(T).GetProperty(child.Key)
+                ?? throw new InvalidOperationException(
+                    $"Kafka:{child.Key} is neither a HeaterOrleans key nor a Confluent.Kafka {typeof(T).Name} property.");
+            try
+            {
+                var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                object value = target.IsEnum
+                    ? Enum.Parse(target, child.Value!, ignoreCase: true)
+                    : Convert.ChangeType(child.Value!, target, System.Globalization.CultureInfo.InvariantCulture);
+                property.SetValue(config, value);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidCastException or OverflowException)
+            {
+                throw new InvalidOperationException($"Kafka:{child.Key} has an invalid value '{child.Value}' for {TypeName(property)}.", e);
+            }
+        }
+
+        return config;
+
+        static string TypeName(System.Reflection.PropertyInfo p) =>
+            (Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).Name;
+    }
+
+    /// <summary>A producer config: pass-through keys, then acks from all replicas and idempotence.</summary>
+    public ProducerConfig CreateProducerConfig()
+    {
+        var config = BindPassThrough(_configuration, new ProducerConfig());
+        config.BootstrapServers = BootstrapServers;
+        config.Acks = Acks.All;
+        config.EnableIdempotence = true;
+        // Same partition for the same key as Java clients, so all producers of a topic agree.
+        config.Partitioner ??= Partitioner.Murmur2Random;
+        config.LingerMs ??= 5;
+        return config;
+    }
+
+    /// <summary>A consumer config for <paramref name="groupId"/>: offsets stored by the caller only.</summary>
+    public ConsumerConfig CreateConsumerConfig(string groupId)
+    {
+        var config = BindPassThrough(_configuration, new ConsumerConfig());
+        config.BootstrapServers = BootstrapServers;
+        config.GroupId = groupId;
+        config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        config.EnableAutoOffsetStore = false;
+        config.EnableAutoCommit = true;
+        if (_embedded is not null)
+        {
+            // The mock broker does not long-poll fetches, and rebalances wait session.timeout - 1 s.
+            config.FetchWaitMaxMs ??= 5;
+            config.SessionTimeoutMs ??= 6000;
+            config.HeartbeatIntervalMs ??= 500;
+        }
+
+        return config;
+    }
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _embedded?.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded Kafka listening on {BootstrapServers} ({Partitions} partitions per topic)")]
+    private static partial void LogEmbeddedListening(ILogger logger, string bootstrapServers, int partitions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Using Kafka brokers {BootstrapServers}")]
+    private static partial void LogUsingBrokers(ILogger logger, string bootstrapServers);
+}

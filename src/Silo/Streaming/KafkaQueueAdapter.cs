@@ -1,0 +1,76 @@
+using Confluent.Kafka;
+using Google.Protobuf;
+using HeaterOrleans.Silo.Diagnostics;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace HeaterOrleans.Silo.Streaming;
+
+/// <summary>
+/// Produces every stream event to one Kafka topic: key = the stream key (the sensor ID as decimal text,
+/// so per-sensor order is kept), value = the event's protobuf bytes. A batch completes only when the
+/// broker has acknowledged every record of it; a failed delivery throws back into the producer's await.
+/// </summary>
+internal sealed partial class KafkaQueueAdapter : IQueueAdapter, IDisposable
+{
+    private readonly string _topic;
+    private readonly IProducer<byte[], byte[]> _producer;
+    private readonly HeaterMetrics _metrics;
+
+    public KafkaQueueAdapter(string name, KafkaStreamOptions options, HeaterMetrics metrics, ILogger<KafkaQueueAdapter> logger)
+    {
+        Name = name;
+        _topic = options.Topic;
+        _metrics = metrics;
+        var config = new ProducerConfig(options.Producer.ToDictionary())
+        {
+            // A command must be on every in-sync replica, exactly once per send, before we report it sent.
+            Acks = Acks.All,
+            EnableIdempotence = true,
+        };
+        _producer = new ProducerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, e) => LogProducerError(logger, Name, e.Code, e.Reason))
+            .Build();
+    }
+
+    public string Name { get; }
+
+    public bool IsRewindable => false;
+
+    public StreamProviderDirection Direction => StreamProviderDirection.WriteOnly;
+
+    public IQueueAdapterReceiver CreateReceiver(QueueId queueId) =>
+        throw new NotSupportedException($"Kafka stream provider '{Name}' is write-only.");
+
+    public async Task QueueMessageBatchAsync<T>(
+        StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
+    {
+        var key = streamId.Key.ToArray();
+        var deliveries = new List<Task<DeliveryResult<byte[], byte[]>>>();
+        foreach (var item in events)
+        {
+            if (item is not IMessage message)
+            {
+                throw new NotSupportedException(
+                    $"Kafka stream provider '{Name}' carries protobuf messages only, not {item?.GetType().Name ?? "null"}.");
+            }
+
+            deliveries.Add(_producer.ProduceAsync(_topic, new Message<byte[], byte[]> { Key = key, Value = message.ToByteArray() }));
+        }
+
+        await Task.WhenAll(deliveries);
+        foreach (var item in events)
+        {
+            _metrics.CommandPublished(item!);
+        }
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka stream provider {Provider}: producer error {Code}: {Reason}")]
+    private static partial void LogProducerError(ILogger logger, string provider, Confluent.Kafka.ErrorCode code, string reason);
+}
