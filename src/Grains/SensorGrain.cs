@@ -34,7 +34,9 @@ public sealed partial class SensorGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (!_informationalDirty)
+        // At silo shutdown the storage may already be gone (memory storage lives in grains) and every
+        // activation would write at once; the informational fields are not worth either.
+        if (!_informationalDirty || reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
         {
             return;
         }

@@ -26,7 +26,7 @@ public sealed partial class DeadLetterPublisher : IDisposable
 
     public DeadLetterPublisher(KafkaClientFactory kafka, HeaterMetrics metrics, ILogger<DeadLetterPublisher> logger)
     {
-        _producer = new ProducerBuilder<byte[]?, byte[]?>(kafka.CreateProducerConfig()).Build();
+        _producer = kafka.CreateProducer<byte[]?, byte[]?, DeadLetterPublisher>();
         _topic = kafka.Options.Topics.DeadLetter;
         _metrics = metrics;
         _logger = logger;

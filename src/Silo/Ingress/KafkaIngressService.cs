@@ -75,11 +75,10 @@ internal sealed partial class KafkaIngressService : BackgroundService
 
     private void Run(CancellationToken stoppingToken)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(_kafka.CreateConsumerConfig(_kafka.Options.GroupId))
+        using var consumer = _kafka.CreateConsumerBuilder<byte[]?, byte[]?, KafkaIngressService>(_kafka.Options.GroupId)
             .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
             .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked.Select(p => p.TopicPartition).ToList()))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost.Select(p => p.TopicPartition).ToList()))
-            .SetErrorHandler((_, e) => LogConsumerError(_logger, e.Code, e.Reason))
             .Build();
         consumer.Subscribe([_readingsTopic, _settingsTopic]);
         LogStarted(_logger, _readingsTopic, _settingsTopic, _kafka.Options.GroupId);
@@ -292,9 +291,6 @@ internal sealed partial class KafkaIngressService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress lost {Partitions}")]
     private static partial void LogLost(ILogger logger, string partitions);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress consumer error {Code}: {Reason}")]
-    private static partial void LogConsumerError(ILogger logger, Confluent.Kafka.ErrorCode code, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress consume failed: {Reason}")]
     private static partial void LogConsumeFailed(ILogger logger, Exception exception, string reason);

@@ -12,11 +12,14 @@ namespace HeaterOrleans.Silo.Kafka;
 public sealed partial class KafkaClientFactory : IHostedService, IDisposable
 {
     private readonly IConfiguration _configuration;
+    private readonly ILoggerFactory _loggers;
     private readonly EmbeddedKafkaBroker? _embedded;
 
-    public KafkaClientFactory(IConfiguration configuration, IOptions<KafkaOptions> options, ILogger<KafkaClientFactory> logger)
+    public KafkaClientFactory(IConfiguration configuration, IOptions<KafkaOptions> options, ILoggerFactory loggers)
     {
         _configuration = configuration;
+        _loggers = loggers;
+        var logger = loggers.CreateLogger<KafkaClientFactory>();
         Options = options.Value;
         if (Options.UsesEmbeddedBroker)
         {
@@ -110,6 +113,25 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
         }
 
         return config;
+    }
+
+    /// <summary>A producer with librdkafka's logs and errors going to the category <typeparamref name="TOwner"/>.</summary>
+    public IProducer<TKey, TValue> CreateProducer<TKey, TValue, TOwner>(ProducerConfig? config = null)
+    {
+        var logger = _loggers.CreateLogger<TOwner>();
+        return new ProducerBuilder<TKey, TValue>(config ?? CreateProducerConfig())
+            .SetLogHandler(KafkaLogging.To(logger))
+            .SetErrorHandler(KafkaLogging.ErrorsTo(logger))
+            .Build();
+    }
+
+    /// <summary>A consumer builder for <paramref name="groupId"/>, logging like <see cref="CreateProducer"/>.</summary>
+    public ConsumerBuilder<TKey, TValue> CreateConsumerBuilder<TKey, TValue, TOwner>(string groupId)
+    {
+        var logger = _loggers.CreateLogger<TOwner>();
+        return new ConsumerBuilder<TKey, TValue>(CreateConsumerConfig(groupId))
+            .SetLogHandler(KafkaLogging.To(logger))
+            .SetErrorHandler(KafkaLogging.ErrorsTo(logger));
     }
 
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -31,7 +31,7 @@ internal sealed partial class HeaterSimulatorService(
                 setting: new SensorSetting(Desired: 19 + (id % 5), UpDelta: 0.5, DownDelta: 0.5)))
             .ToDictionary(h => h.SensorId);
 
-        using var producer = new ProducerBuilder<byte[], byte[]>(kafka.CreateProducerConfig()).Build();
+        using var producer = kafka.CreateProducer<byte[], byte[], HeaterSimulatorService>();
         var topics = kafka.Options.Topics;
         await Task.WhenAll(heaters.Values.Select(h =>
             producer.ProduceAsync(topics.Settings, Record(h.SensorId, h.Setting.ToMessage(h.SensorId)), stoppingToken)));
@@ -76,7 +76,7 @@ internal sealed partial class HeaterSimulatorService(
     private void FollowCommands(Dictionary<int, SimulatedHeater> heaters, CancellationToken stoppingToken)
     {
         // A fresh group per run would miss nothing either; the group lets a restarted simulator resume.
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(kafka.CreateConsumerConfig("heater-simulator")).Build();
+        using var consumer = kafka.CreateConsumerBuilder<byte[]?, byte[]?, HeaterSimulatorService>("heater-simulator").Build();
         consumer.Subscribe(kafka.Options.Topics.Commands);
         try
         {

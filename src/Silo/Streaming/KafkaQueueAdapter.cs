@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Google.Protobuf;
 using HeaterOrleans.Silo.Diagnostics;
+using HeaterOrleans.Silo.Kafka;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -11,7 +12,7 @@ namespace HeaterOrleans.Silo.Streaming;
 /// so per-sensor order is kept), value = the event's protobuf bytes. A batch completes only when the
 /// broker has acknowledged every record of it; a failed delivery throws back into the producer's await.
 /// </summary>
-internal sealed partial class KafkaQueueAdapter : IQueueAdapter, IDisposable
+internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
 {
     private readonly string _topic;
     private readonly IProducer<byte[], byte[]> _producer;
@@ -29,7 +30,8 @@ internal sealed partial class KafkaQueueAdapter : IQueueAdapter, IDisposable
             EnableIdempotence = true,
         };
         _producer = new ProducerBuilder<byte[], byte[]>(config)
-            .SetErrorHandler((_, e) => LogProducerError(logger, Name, e.Code, e.Reason))
+            .SetLogHandler(KafkaLogging.To(logger))
+            .SetErrorHandler(KafkaLogging.ErrorsTo(logger))
             .Build();
     }
 
@@ -70,7 +72,4 @@ internal sealed partial class KafkaQueueAdapter : IQueueAdapter, IDisposable
         _producer.Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka stream provider {Provider}: producer error {Code}: {Reason}")]
-    private static partial void LogProducerError(ILogger logger, string provider, Confluent.Kafka.ErrorCode code, string reason);
 }

@@ -10,7 +10,8 @@ namespace HeaterOrleans.Silo.Streaming;
 /// Factory of the write-only Kafka adapter. Orleans starts no pulling agents for a write-only
 /// provider, so the receiver side (cache, failure handler) is never asked for and is not offered.
 /// </summary>
-internal sealed class KafkaQueueAdapterFactory(string name, KafkaStreamOptions options, HeaterMetrics metrics, ILoggerFactory loggers)
+internal sealed class KafkaQueueAdapterFactory(
+    string name, KafkaStreamOptions options, KafkaStreamProducers producers, HeaterMetrics metrics, ILoggerFactory loggers)
     : IQueueAdapterFactory
 {
     private readonly HashRingBasedStreamQueueMapper _mapper = new(new HashRingStreamQueueMapperOptions { TotalQueueCount = 1 }, name);
@@ -21,7 +22,7 @@ internal sealed class KafkaQueueAdapterFactory(string name, KafkaStreamOptions o
 
     [Obsolete("Orleans calls CreateAdapter(CancellationToken); this overload is required by the interface.")]
     public Task<IQueueAdapter> CreateAdapter() =>
-        Task.FromResult<IQueueAdapter>(new KafkaQueueAdapter(name, options, metrics, loggers.CreateLogger<KafkaQueueAdapter>()));
+        Task.FromResult<IQueueAdapter>(producers.Own(new KafkaQueueAdapter(name, options, metrics, loggers.CreateLogger<KafkaQueueAdapter>())));
 
     public IQueueAdapterCache GetQueueAdapterCache() => throw WriteOnly();
 

@@ -1,4 +1,5 @@
 using HeaterOrleans.Silo.Streaming;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
@@ -11,6 +12,7 @@ public static class KafkaStreamsSiloBuilderExtensions
         this ISiloBuilder builder, string name, Action<OptionsBuilder<KafkaStreamOptions>> configureOptions)
     {
         configureOptions(builder.Services.AddOptions<KafkaStreamOptions>(name));
+        builder.Services.TryAddSingleton<KafkaStreamProducers>();
         builder.Services.AddSingleton<IConfigurationValidator>(sp =>
             new KafkaStreamOptionsValidator(sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
 
