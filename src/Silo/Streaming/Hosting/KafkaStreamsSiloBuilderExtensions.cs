@@ -1,3 +1,4 @@
+using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Streaming;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,8 @@ public static class KafkaStreamsSiloBuilderExtensions
     {
         configureOptions(builder.Services.AddOptions<KafkaStreamOptions>(name));
         builder.Services.TryAddSingleton<KafkaStreamProducers>();
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<HeaterMetrics>();
         builder.Services.AddSingleton<IConfigurationValidator>(sp =>
             new KafkaStreamOptionsValidator(sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
 

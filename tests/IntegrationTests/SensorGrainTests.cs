@@ -1,0 +1,146 @@
+using Confluent.Kafka;
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Contracts.Messages;
+using HeaterOrleans.Grains;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace HeaterOrleans.IntegrationTests;
+
+/// <summary>
+/// The sensor grain on a real in-process Orleans cluster, publishing through our Kafka stream provider to
+/// the embedded broker. A grain call returns after the broker acknowledged its command, so the commands
+/// topic can be read right after the call: no waiting.
+/// </summary>
+public sealed class SensorGrainTests : IAsyncLifetime
+{
+    private static readonly SensorSetting Band20 = new(Desired: 20, UpDelta: 0.5, DownDelta: 0.5);
+    private readonly TestBroker _kafka = new(partitions: 4, TestBroker.Commands);
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        var bootstrap = _kafka.BootstrapServers;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(SensorGrain.StorageName);
+            silo.AddKafkaStreams(StreamNames.CommandsProvider, options => options.Configure(o =>
+            {
+                o.Topic = TestBroker.Commands;
+                // Fail a publish quickly when the broker is down, so the fault test stays short.
+                o.Producer = new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 1, MessageTimeoutMs = 3000 };
+            }));
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        _kafka.Dispose();
+    }
+
+    [Fact]
+    public async Task No_setting_means_no_command()
+    {
+        var sensor = Sensor(101);
+        await sensor.ApplyReadingAsync(Reading(5));
+        await sensor.ApplyReadingAsync(Reading(40));
+
+        Assert.Empty(CommandsFor(101));
+        Assert.Equal(40, (await sensor.GetSnapshotAsync())!.LastReading);
+    }
+
+    [Fact]
+    public async Task Setting_then_readings_give_exactly_the_expected_commands()
+    {
+        var sensor = Sensor(102);
+        await sensor.ApplySettingAsync(Band20);
+        foreach (var t in new[] { 19.0, 19.2, 21.0, 20.0, 20.5, 19.5, 18.0, 25.0 })
+        {
+            await sensor.ApplyReadingAsync(Reading(t));
+        }
+
+        Assert.Equal([HeaterCommand.On, HeaterCommand.Off, HeaterCommand.On, HeaterCommand.Off], CommandsFor(102));
+    }
+
+    [Fact]
+    public async Task Readings_on_the_same_side_do_not_repeat_the_command()
+    {
+        var sensor = Sensor(103);
+        await sensor.ApplySettingAsync(Band20);
+        foreach (var t in new[] { 25.0, 26.0, 20.0, 27.0, 21.0 })
+        {
+            await sensor.ApplyReadingAsync(Reading(t));
+        }
+
+        Assert.Equal([HeaterCommand.Off], CommandsFor(103));
+    }
+
+    [Fact]
+    public async Task A_new_setting_keeps_the_last_action()
+    {
+        var sensor = Sensor(104);
+        await sensor.ApplySettingAsync(Band20);
+        await sensor.ApplyReadingAsync(Reading(25));      // Off
+        await sensor.ApplySettingAsync(new SensorSetting(22, 0.5, 0.5));
+        await sensor.ApplyReadingAsync(Reading(25));      // still above: Off already sent
+        await sensor.ApplySettingAsync(new SensorSetting(30, 0.5, 0.5));
+        await sensor.ApplyReadingAsync(Reading(25));      // now below: On
+
+        Assert.Equal([HeaterCommand.Off, HeaterCommand.On], CommandsFor(104));
+        var snapshot = await sensor.GetSnapshotAsync();
+        Assert.Equal(new SensorSetting(30, 0.5, 0.5), snapshot!.Setting);
+        Assert.Equal(HeaterAction.On, snapshot.LastAction);
+    }
+
+    [Fact]
+    public async Task The_last_action_survives_deactivation()
+    {
+        var sensor = Sensor(105);
+        await sensor.ApplySettingAsync(Band20);
+        await sensor.ApplyReadingAsync(Reading(25));
+        await _cluster.DeactivateAsync(sensor);
+        await _cluster.WaitForDeactivationAsync(sensor);
+
+        await sensor.ApplyReadingAsync(Reading(26));      // a new activation reads Off from storage
+        await sensor.ApplyReadingAsync(Reading(10));
+
+        Assert.Equal([HeaterCommand.Off, HeaterCommand.On], CommandsFor(105));
+    }
+
+    [Fact]
+    public async Task A_publish_the_broker_did_not_ack_fails_the_call_and_changes_nothing()
+    {
+        var sensor = Sensor(106);
+        await sensor.ApplySettingAsync(Band20);
+
+        _kafka.Broker.SetDown();
+        try
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => sensor.ApplyReadingAsync(Reading(25)));
+        }
+        finally
+        {
+            _kafka.Broker.SetUp();
+        }
+
+        Assert.Null((await sensor.GetSnapshotAsync())!.LastAction);
+        await sensor.ApplyReadingAsync(Reading(25));      // the caller's retry sends it
+
+        Assert.Equal([HeaterCommand.Off], CommandsFor(106));
+        Assert.Equal(HeaterAction.Off, (await sensor.GetSnapshotAsync())!.LastAction);
+    }
+
+    private ISensorGrain Sensor(int id) => _cluster.Client.GetGrain<ISensorGrain>(id);
+
+    private static SensorReading Reading(double t) => new(t, DateTimeOffset.UtcNow);
+
+    private List<HeaterCommand> CommandsFor(int sensorId) =>
+        [.. _kafka.ReadAll(TestBroker.Commands)
+            .Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value))
+            .Where(c => c.SensorID == sensorId)
+            .Select(c => c.Command)];
+}
