@@ -1,6 +1,7 @@
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Kafka;
+using Microsoft.Extensions.Options;
 
 namespace HeaterOrleans.Silo.Hosting;
 
@@ -9,7 +10,13 @@ public static class HeaterSiloBuilderExtensions
 {
     public static ISiloBuilder AddHeaterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
+        // Read now, not at start: clustering is configured from it while the host is being built.
         var hosting = configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new();
+        if (new HostingOptionsValidator().Validate(null, hosting) is { Failed: true } invalid)
+        {
+            throw new OptionsValidationException(SiloHostingOptions.SectionName, typeof(SiloHostingOptions), invalid.Failures);
+        }
+
         silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
         silo.AddMemoryGrainStorage(SensorGrain.StorageName);
         silo.AddHeaterCommandStream();

@@ -59,9 +59,19 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
                 continue;
             }
 
-            var property = typeof(T).GetProperty(child.Key)
-                ?? throw new InvalidOperationException(
-                    $"Kafka:{child.Key} is neither a HeaterOrleans key nor a Confluent.Kafka {typeof(T).Name} property.");
+            var property = typeof(T).GetProperty(child.Key);
+            if (property is null)
+            {
+                // Consumer-only keys are for consumers, producer-only keys for producers; anything else is a typo.
+                if (typeof(ConsumerConfig).GetProperty(child.Key) is null && typeof(ProducerConfig).GetProperty(child.Key) is null)
+                {
+                    throw new InvalidOperationException(
+                        $"Kafka:{child.Key} is neither a HeaterOrleans key nor a Confluent.Kafka client property.");
+                }
+
+                continue;
+            }
+
             try
             {
                 var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
