@@ -22,8 +22,10 @@ public sealed class EndToEndTests : IDisposable
     private const int ReadingsPerSensor = 25;
     private readonly TestBroker _kafka = new(partitions: 4);
 
-    [Fact]
-    public async Task Settings_and_readings_become_exactly_the_expected_commands_and_garbage_is_dead_lettered()
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(4)] // constant backpressure: the consumer pauses, hands records back and resumes all the time
+    public async Task Settings_and_readings_become_exactly_the_expected_commands_and_garbage_is_dead_lettered(int maxInFlight)
     {
         var sensors = Enumerable.Range(1, KeyedSensors + NullKeySensors).ToList();
         var models = sensors.ToDictionary(id => id, _ => new ReferenceModel());
@@ -43,7 +45,8 @@ public sealed class EndToEndTests : IDisposable
         garbage.Add(await _kafka.ProduceAsync(TestBroker.Settings, TestBroker.Key(5), Utf8("""{"sensorID":5,"desired":"NaN"}""")));
         garbage.Add(await _kafka.ProduceAsync(TestBroker.Settings, TestBroker.Key(6), null));
 
-        await using var silo = await SiloProcess.StartAsync([.. SiloProcess.OnBroker(_kafka), "--Simulator:Enabled=false"]);
+        await using var silo = await SiloProcess.StartAsync(
+            [.. SiloProcess.OnBroker(_kafka), "--Simulator:Enabled=false", $"--Ingress:MaxInFlight={maxInFlight}"]);
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
 
         // Settings and readings travel on different topics, whose relative order Kafka does not define:

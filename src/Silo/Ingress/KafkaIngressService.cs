@@ -83,34 +83,31 @@ internal sealed partial class KafkaIngressService : BackgroundService
         consumer.Subscribe([_readingsTopic, _settingsTopic]);
         LogStarted(_logger, _readingsTopic, _settingsTopic, _kafka.Options.GroupId);
 
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            ConsumeResult<byte[]?, byte[]?>? record;
+            try
             {
-                ConsumeResult<byte[]?, byte[]?>? record;
-                try
-                {
-                    record = consumer.Consume(TimeSpan.FromMilliseconds(100));
-                }
-                catch (ConsumeException e) when (!e.Error.IsFatal)
-                {
-                    LogConsumeFailed(_logger, e, e.Error.Reason);
-                    continue;
-                }
-
-                StoreCommittable(consumer);
-                if (record is null || record.IsPartitionEOF)
-                {
-                    continue;
-                }
-
-                _inFlight.Wait(stoppingToken);
-                Dispatch(record, stoppingToken);
+                record = consumer.Consume(TimeSpan.FromMilliseconds(100));
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: the record consumed but not dispatched is simply consumed again later.
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                LogConsumeFailed(_logger, e, e.Error.Reason);
+                continue;
+            }
+
+            StoreCommittable(consumer);
+            if (record is null || record.IsPartitionEOF)
+            {
+                continue;
+            }
+
+            if (!_inFlight.Wait(0) && !WaitForRoom(consumer, stoppingToken))
+            {
+                break; // stopping: this record was not dispatched and is consumed again next time
+            }
+
+            Dispatch(record, stoppingToken);
         }
 
         // Graceful stop: no new records; let those in flight finish (records whose retry the stop cancelled
@@ -124,6 +121,48 @@ internal sealed partial class KafkaIngressService : BackgroundService
         catch (KafkaException e)
         {
             LogCloseFailed(_logger, e);
+        }
+    }
+
+    /// <summary>
+    /// In-flight limit reached: pause instead of blocking, so the consumer keeps polling and stays in its
+    /// group however long the grains stall. Pausing discards what librdkafka prefetched for those partitions
+    /// and refetches from the consumed position on resume. A record can still arrive from a partition
+    /// assigned meanwhile: it is handed back (seek) and its partition paused too.
+    /// </summary>
+    /// <returns><c>true</c> with a slot taken; <c>false</c> when stopping before one came free.</returns>
+    private bool WaitForRoom(IConsumer<byte[]?, byte[]?> consumer, CancellationToken stoppingToken)
+    {
+        consumer.Pause(consumer.Assignment);
+        LogPaused(_logger, _options.MaxInFlight);
+        try
+        {
+            // Resume only when a quarter of the slots is free: what is still in flight covers the refetch
+            // after resume, and the consumer does not flap between paused and running.
+            var resumeAt = Math.Max(1, _options.MaxInFlight / 4);
+            while (_inFlight.CurrentCount < resumeAt)
+            {
+                Thread.Sleep(1);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                if (consumer.Consume(TimeSpan.Zero) is { IsPartitionEOF: false } early)
+                {
+                    consumer.Seek(early.TopicPartitionOffset);
+                    consumer.Pause([early.TopicPartition]);
+                }
+
+                StoreCommittable(consumer);
+            }
+
+            return _inFlight.Wait(0);
+        }
+        finally
+        {
+            consumer.Resume(consumer.Assignment);
+            LogResumed(_logger);
         }
     }
 
@@ -282,6 +321,12 @@ internal sealed partial class KafkaIngressService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingress consuming {Readings} and {Settings} in group {GroupId}")]
     private static partial void LogStarted(ILogger logger, string readings, string settings, string groupId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ingress paused: {MaxInFlight} records in flight")]
+    private static partial void LogPaused(ILogger logger, int maxInFlight);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ingress resumed")]
+    private static partial void LogResumed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingress assigned {Partitions}")]
     private static partial void LogAssigned(ILogger logger, string partitions);
