@@ -1,0 +1,66 @@
+using HeaterOrleans.Silo.Storage;
+using Npgsql;
+
+namespace HeaterOrleans.IntegrationTests;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
+{
+    private static readonly string[] QueryKeys =
+    [
+        "WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey", "DeleteStorageKey",
+        "InsertMembershipVersionKey", "InsertMembershipKey", "UpdateMembershipKey", "UpdateIAmAlivetimeKey",
+        "MembershipReadRowKey", "MembershipReadAllKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
+        "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey",
+    ];
+
+    [Fact]
+    public async Task Creates_everything_the_providers_read_and_a_second_run_changes_nothing()
+    {
+        await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
+        Assert.Equal(0, await PostgreSqlSchema.CurrentVersionAsync(database, default));
+
+        Assert.Equal([1], await PostgreSqlSchema.ApplyAsync(database, default));
+        var keys = await QueryKeysAsync(database);
+        Assert.Equal(QueryKeys.Order(), keys.Order());
+
+        Assert.Empty(await PostgreSqlSchema.ApplyAsync(database, default));
+        Assert.Equal(PostgreSqlSchema.LatestVersion, await PostgreSqlSchema.CurrentVersionAsync(database, default));
+        Assert.Equal(keys, await QueryKeysAsync(database));
+    }
+
+    [Fact]
+    public async Task Silos_starting_together_apply_it_exactly_once()
+    {
+        await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => PostgreSqlSchema.ApplyAsync(database, default))));
+
+        Assert.Equal(1, runs.Count(r => r.Count > 0));
+        Assert.Equal(QueryKeys.Length, (await QueryKeysAsync(database)).Count);
+    }
+
+    [Fact]
+    public async Task The_script_itself_can_run_again_over_an_existing_schema()
+    {
+        // Operators may run the SQL by hand (Storage:ApplySchema=false); running it twice must be harmless.
+        await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
+        await PostgreSqlSchema.ApplyAsync(database, default);
+        await using var again = database.CreateCommand(PostgreSqlSchema.Script(1));
+        await again.ExecuteNonQueryAsync();
+        Assert.Equal(QueryKeys.Length, (await QueryKeysAsync(database)).Count);
+    }
+
+    private static async Task<List<string>> QueryKeysAsync(NpgsqlDataSource database)
+    {
+        await using var command = database.CreateCommand("SELECT querykey FROM orleansquery ORDER BY querykey");
+        await using var reader = await command.ExecuteReaderAsync();
+        var keys = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+}
