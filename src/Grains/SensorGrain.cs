@@ -2,6 +2,7 @@ using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Codec;
 using HeaterOrleans.Contracts.Messages;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace HeaterOrleans.Grains;
@@ -105,13 +106,24 @@ public sealed partial class SensorGrain(
             await state.WriteStateAsync();
             _informationalDirty = false;
         }
-        catch
+        catch (Exception e)
         {
             current.Setting = previousSetting;
             current.LastAction = previousAction;
+            if (e is InconsistentStateException)
+            {
+                // Another activation wrote meanwhile (e.g. during a membership change): this one's view and
+                // ETag are stale, so let it go; the caller's retry lands on an activation that reads afresh.
+                LogStaleState(e, SensorId);
+                DeactivateOnIdle();
+            }
+
             throw;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId}: stored state changed under this activation; deactivating it")]
+    private partial void LogStaleState(Exception exception, int sensorId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId}: storing the last reading on deactivation failed")]
     private partial void LogDeactivationWriteFailed(Exception exception, int sensorId);

@@ -2,6 +2,8 @@ using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Ingress;
 using HeaterOrleans.Silo.Kafka;
 using HeaterOrleans.Silo.Simulator;
+using HeaterOrleans.Silo.Storage;
+using Npgsql;
 using Microsoft.Extensions.Options;
 
 namespace HeaterOrleans.Silo.Hosting;
@@ -21,6 +23,23 @@ public static class HeaterServiceCollectionExtensions
         services.AddSingleton<KafkaClientFactory>();
         services.AddHostedService(sp => sp.GetRequiredService<KafkaClientFactory>());
         services.AddSingleton<DeadLetterPublisher>();
+        return services;
+    }
+
+    /// <summary>
+    /// With <c>Storage:Provider=PostgreSQL</c>: the database, and a start-up step that waits for it and applies
+    /// the schema. Register before the silo, so the tables exist when clustering starts.
+    /// </summary>
+    public static IServiceCollection AddHeaterStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Provider)}"];
+        var connectionString = configuration[HostingOptionsValidator.ConnectionStringKey];
+        if (provider == StorageOptions.PostgreSql && !string.IsNullOrWhiteSpace(connectionString))
+        {
+            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.AddHostedService<PostgreSqlStartupService>();
+        }
+
         return services;
     }
 

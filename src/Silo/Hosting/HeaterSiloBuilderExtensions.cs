@@ -1,24 +1,42 @@
+using System.Net;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Kafka;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace HeaterOrleans.Silo.Hosting;
 
 /// <summary>The Orleans side of the service: clustering, sensor state storage and the Kafka egress stream.</summary>
 public static class HeaterSiloBuilderExtensions
 {
+    /// <summary>ADO.NET provider name of Npgsql.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
     public static ISiloBuilder AddHeaterSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         // Read now, not at start: clustering is configured from it while the host is being built.
         var hosting = configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new();
-        if (new HostingOptionsValidator().Validate(null, hosting) is { Failed: true } invalid)
+        if (new HostingOptionsValidator(configuration).Validate(null, hosting) is { Failed: true } invalid)
         {
             throw new OptionsValidationException(SiloHostingOptions.SectionName, typeof(SiloHostingOptions), invalid.Failures);
         }
 
-        silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
-        silo.AddMemoryGrainStorage(SensorGrain.StorageName);
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();
+        if (storage.Provider == StorageOptions.PostgreSql)
+        {
+            silo.AddPostgreSql(configuration[HostingOptionsValidator.ConnectionStringKey]!, hosting);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
+            silo.AddMemoryGrainStorage(SensorGrain.StorageName);
+        }
+
+        // Failure detection timings (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
         silo.AddHeaterCommandStream();
         return silo;
     }
@@ -30,4 +48,36 @@ public static class HeaterSiloBuilderExtensions
             o.Topic = kafka.Options.Topics.Commands;
             o.Producer = kafka.CreateProducerConfig();
         }));
+
+    /// <summary>Membership and sensor state in PostgreSQL, through Orleans' ADO.NET providers.</summary>
+    private static void AddPostgreSql(this ISiloBuilder silo, string connectionString, SiloHostingOptions hosting)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = hosting.ClusterId;
+            o.ServiceId = hosting.ServiceId;
+        });
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = hosting.SiloPort;
+            o.GatewayPort = hosting.GatewayPort;
+            if (hosting.AdvertisedIPAddress is { } ip)
+            {
+                o.AdvertisedIPAddress = IPAddress.Parse(ip);
+            }
+        });
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(SensorGrain.StorageName, options => options.Configure<Serializer>((o, serializer) =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+            // Orleans' own version-tolerant binary format, driven by [GenerateSerializer]/[Id] on SensorState,
+            // instead of the default Newtonsoft JSON with embedded .NET type names.
+            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+    }
 }

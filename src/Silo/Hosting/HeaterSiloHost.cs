@@ -22,6 +22,7 @@ public static class HeaterSiloHost
 
         var configuration = builder.Configuration;
         builder.Services.AddHeaterKafka(configuration);
+        builder.Services.AddHeaterStorage(configuration);
         builder.UseOrleans(silo => silo.AddHeaterSilo(configuration));
         // Hosted services start in registration order: these need the silo running.
         builder.Services.AddHeaterIngress(configuration);

@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace HeaterOrleans.Silo.Hosting;
 
-internal sealed class HostingOptionsValidator : IValidateOptions<StorageOptions>, IValidateOptions<SiloHostingOptions>
+internal sealed class HostingOptionsValidator(IConfiguration configuration)
+    : IValidateOptions<StorageOptions>, IValidateOptions<SiloHostingOptions>
 {
+    public const string ConnectionStringKey = "ConnectionStrings:Orleans";
+
     public ValidateOptionsResult Validate(string? name, StorageOptions options) => options.Provider switch
     {
         StorageOptions.Memory => ValidateOptionsResult.Success,
-        // The PostgreSQL provider arrives with issue #4; until then say so rather than run on memory.
-        StorageOptions.PostgreSql => ValidateOptionsResult.Fail(
-            "Storage:Provider=PostgreSQL is not available in this build yet; use Storage:Provider=Memory."),
+        StorageOptions.PostgreSql => ValidateConnectionString(configuration[ConnectionStringKey]),
         _ => ValidateOptionsResult.Fail($"Storage:Provider must be 'Memory' or 'PostgreSQL' (was '{options.Provider}')."),
     };
 
@@ -36,6 +38,31 @@ internal sealed class HostingOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"Orleans:GatewayPort must be a TCP port or 0 (was {options.GatewayPort}).");
         }
 
+        if (options.AdvertisedIPAddress is { } ip && !System.Net.IPAddress.TryParse(ip, out _))
+        {
+            errors.Add($"Orleans:AdvertisedIPAddress must be an IP address (was '{ip}').");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static ValidateOptionsResult ValidateConnectionString(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return ValidateOptionsResult.Fail($"{ConnectionStringKey} must be set when Storage:Provider=PostgreSQL.");
+        }
+
+        try
+        {
+            var parsed = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(parsed.Host)
+                ? ValidateOptionsResult.Fail($"{ConnectionStringKey} must name a Host.")
+                : ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException e)
+        {
+            return ValidateOptionsResult.Fail($"{ConnectionStringKey} is not a valid Npgsql connection string: {e.Message}");
+        }
     }
 }

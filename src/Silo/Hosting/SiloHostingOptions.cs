@@ -13,4 +13,7 @@ public sealed class SiloHostingOptions
 
     /// <summary>0 = no client gateway: the service's own callers live inside the silo.</summary>
     public int GatewayPort { get; set; }
+
+    /// <summary>The address other silos reach this one at; unset = this host's first address.</summary>
+    public string? AdvertisedIPAddress { get; set; }
 }

@@ -23,8 +23,6 @@ CREATE TABLE IF NOT EXISTS orleansstorage
     grainidextensionstring varchar(512),
     serviceid              varchar(150) NOT NULL,
     payloadbinary          bytea,
-    payloadxml             xml,
-    payloadjson            text,
     modifiedon             timestamp    NOT NULL,
     version                integer
 );
@@ -32,12 +30,13 @@ CREATE TABLE IF NOT EXISTS orleansstorage
 CREATE UNIQUE INDEX IF NOT EXISTS orleansstorage_grain
     ON orleansstorage (serviceid, graintypestring, grainidn0, grainidn1, (coalesce(grainidextensionstring, '')));
 
+-- Orleans 10 hands every serializer's output over as bytes (@PayloadBinary), whatever its format.
 -- Returns the new version; returning the version passed in tells Orleans the write lost a race
 -- (InconsistentStateException): an update needs the version it read, a first insert needs no row yet.
 CREATE OR REPLACE FUNCTION heater_write_grain_state(
     p_grainidhash integer, p_grainidn0 bigint, p_grainidn1 bigint, p_graintypehash integer,
     p_graintypestring varchar, p_grainidextensionstring varchar, p_serviceid varchar,
-    p_version integer, p_payloadbinary bytea, p_payloadjson text, p_payloadxml xml)
+    p_version integer, p_payloadbinary bytea)
     RETURNS TABLE (newgrainstateversion integer)
     LANGUAGE plpgsql
 AS $$
@@ -46,10 +45,9 @@ DECLARE
 BEGIN
     IF p_version IS NULL THEN
         INSERT INTO orleansstorage AS s (grainidhash, grainidn0, grainidn1, graintypehash, graintypestring,
-            grainidextensionstring, serviceid, payloadbinary, payloadjson, payloadxml, modifiedon, version)
+            grainidextensionstring, serviceid, payloadbinary, modifiedon, version)
         VALUES (p_grainidhash, p_grainidn0, p_grainidn1, p_graintypehash, p_graintypestring,
-            p_grainidextensionstring, p_serviceid, p_payloadbinary, p_payloadjson, p_payloadxml,
-            now() AT TIME ZONE 'utc', 1)
+            p_grainidextensionstring, p_serviceid, p_payloadbinary, now() AT TIME ZONE 'utc', 1)
         ON CONFLICT DO NOTHING;
         GET DIAGNOSTICS written = ROW_COUNT;
         RETURN QUERY SELECT CASE WHEN written > 0 THEN 1 END;
@@ -57,8 +55,7 @@ BEGIN
     END IF;
 
     UPDATE orleansstorage
-       SET payloadbinary = p_payloadbinary, payloadjson = p_payloadjson, payloadxml = p_payloadxml,
-           modifiedon = now() AT TIME ZONE 'utc', version = version + 1
+       SET payloadbinary = p_payloadbinary, modifiedon = now() AT TIME ZONE 'utc', version = version + 1
      WHERE serviceid = p_serviceid AND graintypestring = p_graintypestring
        AND grainidn0 = p_grainidn0 AND grainidn1 = p_grainidn1
        AND coalesce(grainidextensionstring, '') = coalesce(p_grainidextensionstring, '')
@@ -71,10 +68,9 @@ $$;
 INSERT INTO orleansquery (querykey, querytext) VALUES
 ('WriteToStorageKey', '
     SELECT newgrainstateversion FROM heater_write_grain_state(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash,
-        @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion, @PayloadBinary, @PayloadJson,
-        CAST(@PayloadXml AS xml))'),
+        @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion, @PayloadBinary)'),
 ('ReadFromStorageKey', '
-    SELECT payloadbinary, payloadxml, payloadjson, now() AT TIME ZONE ''utc'', version
+    SELECT payloadbinary, version
       FROM orleansstorage
      WHERE serviceid = @ServiceId AND graintypestring = @GrainTypeString
        AND grainidn0 = @GrainIdN0 AND grainidn1 = @GrainIdN1
@@ -82,7 +78,7 @@ INSERT INTO orleansquery (querykey, querytext) VALUES
        AND @GrainIdHash IS NOT NULL AND @GrainTypeHash IS NOT NULL'),
 ('ClearStorageKey', '
     UPDATE orleansstorage
-       SET payloadbinary = NULL, payloadjson = NULL, payloadxml = NULL, version = version + 1
+       SET payloadbinary = NULL, version = version + 1
      WHERE serviceid = @ServiceId AND graintypestring = @GrainTypeString
        AND grainidn0 = @GrainIdN0 AND grainidn1 = @GrainIdN1
        AND coalesce(grainidextensionstring, '''') = coalesce(@GrainIdExtensionString, '''')
