@@ -24,6 +24,9 @@ public sealed partial class SensorGrain(
     // True when the in-memory LastReading/UpdatedAt are newer than what is stored.
     private bool _informationalDirty;
 
+    // A command the broker acknowledged whose new last action could not be stored yet.
+    private HeaterAction? _publishedNotStored;
+
     private int SensorId => (int)this.GetPrimaryKeyLong();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -77,8 +80,14 @@ public sealed partial class SensorGrain(
         }
 
         // Publish first, persist after: a crash in between repeats the command on replay,
-        // it never loses it. The publish completes only on the broker's ack.
-        await _commands!.OnNextAsync(action.Value.ToMessage(SensorId));
+        // it never loses it. The publish completes only on the broker's ack. When only the store failed,
+        // the caller's retry of the same record finds the command already acknowledged and just stores.
+        if (_publishedNotStored != action)
+        {
+            await _commands!.OnNextAsync(action.Value.ToMessage(SensorId));
+            _publishedNotStored = action;
+        }
+
         await StoreAsync(current.Setting, action);
     }
 
@@ -105,6 +114,7 @@ public sealed partial class SensorGrain(
         {
             await state.WriteStateAsync();
             _informationalDirty = false;
+            _publishedNotStored = null;
         }
         catch (Exception e)
         {

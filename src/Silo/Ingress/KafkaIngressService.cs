@@ -59,7 +59,8 @@ internal sealed partial class KafkaIngressService : BackgroundService
                 MaxDelay = _options.MaxRetryDelay,
                 OnRetry = args =>
                 {
-                    LogRetrying(_logger, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
+                    // The message is enough here: the component that failed has logged the details.
+                    LogRetrying(_logger, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Exception?.GetBaseException().Message);
                     return default;
                 },
             })
@@ -340,8 +341,8 @@ internal sealed partial class KafkaIngressService : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress consume failed: {Reason}")]
     private static partial void LogConsumeFailed(ILogger logger, Exception exception, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Record processing failed; retry {Attempt} in {Delay}")]
-    private static partial void LogRetrying(ILogger logger, Exception? exception, int attempt, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Record processing failed, retry {Attempt} in {Delay}: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, int attempt, TimeSpan delay, string? reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Pending} records still in flight after {Timeout}; they will be consumed again")]
     private static partial void LogDrainTimedOut(ILogger logger, int pending, TimeSpan timeout);

@@ -114,6 +114,8 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
         config.AutoOffsetReset = AutoOffsetReset.Earliest;
         config.EnableAutoOffsetStore = false;
         config.EnableAutoCommit = true;
+        // Stored offsets are committed every second (librdkafka: 5 s): after a crash, less is applied twice.
+        config.AutoCommitIntervalMs ??= 1000;
         if (_embedded is not null)
         {
             // The mock broker does not long-poll fetches, and rebalances wait session.timeout - 1 s.

@@ -1,0 +1,113 @@
+using HeaterOrleans.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace HeaterOrleans.IntegrationTests;
+
+/// <summary>
+/// Failures under load, against the reference model: a silo killed without grace, and the database gone
+/// for a few seconds. Repeated commands are allowed (and reported); a lost or reordered one is not.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    private static readonly string[] FastFailureDetection =
+    [
+        "--Orleans:Membership:ProbeTimeout=00:00:01",
+        "--Orleans:Membership:NumMissedProbesLimit=2",
+        "--Orleans:Membership:NumVotesForDeathDeclaration=1",
+        "--Orleans:Membership:TableRefreshTimeout=00:00:02",
+        "--Orleans:Membership:IAmAliveTablePublishTimeout=00:00:02",
+    ];
+
+    [Fact]
+    public async Task Killing_one_of_two_silos_loses_no_command()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var kafka = new TestBroker(partitions: 8);
+        var workload = new Workload(kafka, sensors: 200);
+        string[] Args() =>
+        [
+            .. PostgreSqlRestartTests.SiloArgs(kafka, database), .. FastFailureDetection,
+            $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
+        ];
+
+        using var victim = SiloChildProcess.Start(Args());
+        using var survivor = SiloChildProcess.Start(Args());
+        await Eventually.True(() => victim.Logged("Ingress assigned") && survivor.Logged("Ingress assigned"),
+            TimeSpan.FromSeconds(60), "both silos to get partitions");
+        await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
+
+        await workload.SendSettingsAsync();
+        for (var round = 0; round < 30; round++)
+        {
+            await workload.SendRoundAsync();
+            if (round == 12)
+            {
+                victim.Kill();
+            }
+
+            await Task.Delay(100);
+        }
+
+        await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
+            TimeSpan.FromSeconds(120), "the survivor to take over and commit everything");
+        Assert.False(survivor.HasExited);
+        Assert.True(survivor.Logged("Ingress assigned"));
+
+        var (expected, duplicates, lost) = workload.Check();
+        output.WriteLine($"expected commands {expected}, duplicates {duplicates}, lost {lost.Count}");
+        lost.ForEach(output.WriteLine);
+        Assert.True(expected > 500, $"the workload should switch heaters often; it expected {expected} commands");
+        Assert.Empty(lost);
+    }
+
+    [Fact]
+    public async Task A_database_outage_under_load_stalls_processing_and_loses_nothing()
+    {
+        await using var server = await PostgresServer.StartAsync();   // its own: this test stops it
+        var database = await server.CreateDatabaseAsync();
+        using var kafka = new TestBroker(partitions: 4);
+        var workload = new Workload(kafka, sensors: 100);
+        await using var silo = await SiloProcess.StartAsync(
+            [.. PostgreSqlRestartTests.SiloArgs(kafka, database), "--Ingress:MaxRetryDelay=00:00:01"]);
+
+        await workload.SendSettingsAsync();
+        for (var round = 0; round < 40; round++)
+        {
+            await workload.SendRoundAsync();
+            if (round == 10)
+            {
+                await server.StopAsync();
+            }
+
+            if (round == 25)
+            {
+                // Processing must have stalled: with the database gone nothing can be stored or committed.
+                Assert.False(kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings));
+                await server.StartAgainAsync();
+            }
+
+            await Task.Delay(100);
+        }
+
+        await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
+            TimeSpan.FromSeconds(90), "processing to resume and commit everything");
+        var (expected, duplicates, lost) = workload.Check();
+        output.WriteLine($"expected commands {expected}, duplicates {duplicates}, lost {lost.Count}");
+        Assert.True(expected > 200, $"the workload should switch heaters often; it expected {expected} commands");
+        Assert.Empty(lost);
+        // No process died, so no record was replayed: a retry after a failed store must not publish again.
+        Assert.Equal(0, duplicates);
+        await silo.StopAsync();
+    }
+
+    private static long ActiveSilos(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT count(*) FROM orleansmembershiptable WHERE status = 3", connection);
+        return (long)command.ExecuteScalar()!;
+    }
+}
