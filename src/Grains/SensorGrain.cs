@@ -33,11 +33,13 @@ public sealed partial class SensorGrain(
     {
         _commands = this.GetStreamProvider(StreamNames.CommandsProvider)
             .GetStream<HeaterControl>(StreamId.Create(StreamNames.CommandsNamespace, this.GetPrimaryKeyLong()));
+        SensorActivations.Activated();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        SensorActivations.Deactivated();
         // At silo shutdown the storage may already be gone (memory storage lives in grains) and every
         // activation would write at once; the informational fields are not worth either.
         if (!_informationalDirty || reason.ReasonCode == DeactivationReasonCode.ShuttingDown)

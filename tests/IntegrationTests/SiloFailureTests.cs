@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using HeaterOrleans.Testing;
 using Npgsql;
 using Xunit.Abstractions;
@@ -40,6 +42,10 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
 
         await workload.SendSettingsAsync();
+        // Orleans spreads the sensor grains over both silos (the summary line counts those active in each).
+        await Eventually.True(() => ActiveSensors(victim) > 0 && ActiveSensors(survivor) > 0,
+            TimeSpan.FromSeconds(20), "sensor grains to be active in both silos");
+        output.WriteLine($"sensors active before the kill: {ActiveSensors(victim)} + {ActiveSensors(survivor)}");
         for (var round = 0; round < 30; round++)
         {
             await workload.SendRoundAsync();
@@ -102,6 +108,10 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         Assert.Equal(0, duplicates);
         await silo.StopAsync();
     }
+
+    private static long ActiveSensors(SiloChildProcess silo) =>
+        silo.Output.Select(line => Regex.Match(line, @"(\d+) sensors active here")).Where(m => m.Success)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).LastOrDefault();
 
     private static long ActiveSilos(string connectionString)
     {

@@ -1,3 +1,5 @@
+using HeaterOrleans.Grains;
+
 namespace HeaterOrleans.Silo.Diagnostics;
 
 /// <summary>At Information level the service logs a periodic summary, not a line per record.</summary>
@@ -24,6 +26,7 @@ internal sealed partial class ActivitySummaryService(HeaterMetrics metrics, ILog
                         (now.Readings - last.Readings) / seconds,
                         (now.Settings - last.Settings) / seconds,
                         (now.Commands - last.Commands) / seconds,
+                        now.Active,
                         now.DeadLettered,
                         now.Readings,
                         now.Commands);
@@ -37,9 +40,9 @@ internal sealed partial class ActivitySummaryService(HeaterMetrics metrics, ILog
         }
     }
 
-    private (long Readings, long Settings, long Commands, long DeadLettered) Snapshot() =>
-        (metrics.ReadingsTotal, metrics.SettingsTotal, metrics.CommandsTotal, metrics.DeadLetteredTotal);
+    private (long Readings, long Settings, long Commands, long DeadLettered, long Active) Snapshot() =>
+        (metrics.ReadingsTotal, metrics.SettingsTotal, metrics.CommandsTotal, metrics.DeadLetteredTotal, SensorActivations.Active);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Service: {Readings:F1} readings/s, {Settings:F1} settings/s, {Commands:F1} commands/s; dead-lettered {DeadLettered} (total {ReadingsTotal} readings, {CommandsTotal} commands)")]
-    private static partial void LogSummary(ILogger logger, double readings, double settings, double commands, long deadLettered, long readingsTotal, long commandsTotal);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service: {Readings:F1} readings/s, {Settings:F1} settings/s, {Commands:F1} commands/s; {Active} sensors active here; dead-lettered {DeadLettered} (total {ReadingsTotal} readings, {CommandsTotal} commands)")]
+    private static partial void LogSummary(ILogger logger, double readings, double settings, double commands, long active, long deadLettered, long readingsTotal, long commandsTotal);
 }
