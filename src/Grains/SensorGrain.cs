@@ -25,7 +25,7 @@ public sealed partial class SensorGrain(
     private bool _informationalDirty;
 
     // A command the broker acknowledged whose new last action could not be stored yet.
-    private HeaterAction? _publishedNotStored;
+    private (HeaterAction Action, long Sequence)? _publishedNotStored;
 
     private int SensorId => (int)this.GetPrimaryKeyLong();
 
@@ -65,7 +65,7 @@ public sealed partial class SensorGrain(
             return Task.CompletedTask;
         }
 
-        return StoreAsync(setting, state.State.LastAction);
+        return StoreAsync(setting, state.State.LastAction, state.State.Sequence);
     }
 
     public async Task ApplyReadingAsync(SensorReading reading)
@@ -84,13 +84,26 @@ public sealed partial class SensorGrain(
         // Publish first, persist after: a crash in between repeats the command on replay,
         // it never loses it. The publish completes only on the broker's ack. When only the store failed,
         // the caller's retry of the same record finds the command already acknowledged and just stores.
-        if (_publishedNotStored != action)
+        if (_publishedNotStored?.Action != action)
         {
-            await _commands!.OnNextAsync(action.Value.ToMessage(SensorId));
-            _publishedNotStored = action;
+            var sequence = current.Sequence + 1;
+            // The stream provider turns these request-context entries into the command's Kafka headers.
+            RequestContext.Set(CommandHeaders.Sequence, sequence);
+            RequestContext.Set(CommandHeaders.ReadingTime, reading.Timestamp.ToUnixTimeMilliseconds());
+            try
+            {
+                await _commands!.OnNextAsync(action.Value.ToMessage(SensorId));
+            }
+            finally
+            {
+                RequestContext.Remove(CommandHeaders.Sequence);
+                RequestContext.Remove(CommandHeaders.ReadingTime);
+            }
+
+            _publishedNotStored = (action.Value, sequence);
         }
 
-        await StoreAsync(current.Setting, action);
+        await StoreAsync(current.Setting, action, _publishedNotStored!.Value.Sequence);
     }
 
     public Task<SensorSnapshot?> GetSnapshotAsync()
@@ -105,12 +118,13 @@ public sealed partial class SensorGrain(
     /// Stores new control state. On failure the in-memory state is rolled back, so that the
     /// caller's retry does the whole change again instead of finding it "already applied".
     /// </summary>
-    private async Task StoreAsync(SensorSetting? setting, HeaterAction? lastAction)
+    private async Task StoreAsync(SensorSetting? setting, HeaterAction? lastAction, long sequence)
     {
         var current = state.State;
-        var (previousSetting, previousAction) = (current.Setting, current.LastAction);
+        var (previousSetting, previousAction, previousSequence) = (current.Setting, current.LastAction, current.Sequence);
         current.Setting = setting;
         current.LastAction = lastAction;
+        current.Sequence = sequence;
         current.UpdatedAt = time.GetUtcNow();
         try
         {
@@ -122,6 +136,7 @@ public sealed partial class SensorGrain(
         {
             current.Setting = previousSetting;
             current.LastAction = previousAction;
+            current.Sequence = previousSequence;
             if (e is InconsistentStateException)
             {
                 // Another activation wrote meanwhile (e.g. during a membership change): this one's view and

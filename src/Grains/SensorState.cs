@@ -18,4 +18,7 @@ public sealed class SensorState
     [Id(2)] public double? LastReading { get; set; }
 
     [Id(3)] public DateTimeOffset? UpdatedAt { get; set; }
+
+    /// <summary>Sequence number of the last command sent (the <c>heater-sequence</c> header).</summary>
+    [Id(4)] public long Sequence { get; set; }
 }

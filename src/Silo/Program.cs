@@ -1,8 +1,14 @@
 using HeaterOrleans.Silo.Hosting;
+using HeaterOrleans.Silo.Kafka.Embedded;
 using Microsoft.Extensions.Options;
 
 try
 {
+    if (args is [EmbeddedKafkaCommand.Name, .. var rest])
+    {
+        return await EmbeddedKafkaCommand.RunAsync(rest);
+    }
+
     await HeaterSiloHost.Build(args).RunAsync();
     return 0;
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
@@ -30,6 +32,8 @@ public sealed class SensorGrainTests : IAsyncLifetime
                 o.Topic = TestBroker.Commands;
                 // Fail a publish quickly when the broker is down, so the fault test stays short.
                 o.Producer = new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 1, MessageTimeoutMs = 3000 };
+                o.HeaderKeys.Add(CommandHeaders.Sequence);
+                o.HeaderKeys.Add(CommandHeaders.ReadingTime);
             }));
         });
         _cluster = builder.Build();
@@ -133,6 +137,32 @@ public sealed class SensorGrainTests : IAsyncLifetime
         Assert.Equal([HeaterCommand.Off], CommandsFor(106));
         Assert.Equal(HeaterAction.Off, (await sensor.GetSnapshotAsync())!.LastAction);
     }
+
+    [Fact]
+    public async Task Commands_carry_a_growing_sequence_and_the_time_of_their_reading()
+    {
+        var sensor = Sensor(107);
+        var start = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+        await sensor.ApplySettingAsync(Band20);
+        await sensor.ApplyReadingAsync(new SensorReading(25, start));
+        await sensor.ApplyReadingAsync(new SensorReading(20, start.AddSeconds(1)));   // no command
+        await sensor.ApplyReadingAsync(new SensorReading(10, start.AddSeconds(2)));
+        await _cluster.DeactivateAsync(sensor);                                       // the sequence is stored
+        await _cluster.WaitForDeactivationAsync(sensor);
+        await sensor.ApplyReadingAsync(new SensorReading(30, start.AddSeconds(3)));
+
+        var headers = _kafka.ReadAll(TestBroker.Commands)
+            .Where(r => HeaterControl.Parser.ParseFrom(r.Message.Value).SensorID == 107)
+            .Select(r => (Sequence: Header(r, CommandHeaders.Sequence), ReadingTime: Header(r, CommandHeaders.ReadingTime)))
+            .ToList();
+        Assert.Equal(["1", "2", "3"], headers.Select(h => h.Sequence));
+        Assert.Equal(
+            new[] { start, start.AddSeconds(2), start.AddSeconds(3) }.Select(t => t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+            headers.Select(h => h.ReadingTime));
+    }
+
+    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
     private ISensorGrain Sensor(int id) => _cluster.Client.GetGrain<ISensorGrain>(id);
 

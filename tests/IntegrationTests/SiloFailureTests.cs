@@ -77,7 +77,11 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         using var kafka = new TestBroker(partitions: 4);
         var workload = new Workload(kafka, sensors: 100);
         await using var silo = await SiloProcess.StartAsync(
-            [.. PostgreSqlRestartTests.SiloArgs(kafka, database), "--Ingress:MaxRetryDelay=00:00:01"]);
+            [
+                .. PostgreSqlRestartTests.SiloArgs(kafka, database), "--Ingress:MaxRetryDelay=00:00:01",
+                // Few slots: the outage fills them, so the consumer also goes through pause and resume.
+                "--Ingress:MaxInFlight=50",
+            ]);
 
         await workload.SendSettingsAsync();
         for (var round = 0; round < 40; round++)

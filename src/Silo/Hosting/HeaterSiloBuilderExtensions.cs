@@ -47,6 +47,8 @@ public static class HeaterSiloBuilderExtensions
         {
             o.Topic = kafka.Options.Topics.Commands;
             o.Producer = kafka.CreateProducerConfig();
+            o.HeaderKeys.Add(CommandHeaders.Sequence);
+            o.HeaderKeys.Add(CommandHeaders.ReadingTime);
         }));
 
     /// <summary>Membership and sensor state in PostgreSQL, through Orleans' ADO.NET providers.</summary>

@@ -5,7 +5,9 @@ public static class HeaterSiloHost
 {
     public const string DefaultUrls = "http://0.0.0.0:8080";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command line: configuration as <c>--Key=value</c>.</param>
+    /// <param name="configureSilo">Extra silo configuration, applied last (tests add grain call filters here).</param>
+    public static WebApplication Build(string[] args, Action<ISiloBuilder>? configureSilo = null)
     {
         // Content root = the binary's folder, so appsettings.json is found whatever the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -23,7 +25,11 @@ public static class HeaterSiloHost
         var configuration = builder.Configuration;
         builder.Services.AddHeaterKafka(configuration);
         builder.Services.AddHeaterStorage(configuration);
-        builder.UseOrleans(silo => silo.AddHeaterSilo(configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddHeaterSilo(configuration);
+            configureSilo?.Invoke(silo);
+        });
         // Hosted services start in registration order: these need the silo running.
         builder.Services.AddHeaterIngress(configuration);
         builder.Services.AddHeaterSimulator(configuration);

@@ -15,4 +15,10 @@ public sealed class IngressOptions
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Attempts at a record that fails for a permanent reason (not an outage) before it goes to the
+    /// dead-letter topic with that reason. Transient failures are retried without limit.
+    /// </summary>
+    public int MaxPermanentFailureAttempts { get; set; } = 5;
 }

@@ -22,6 +22,11 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
             errors.Add($"Ingress:RetryDelay must be > 0 and Ingress:MaxRetryDelay >= it (were {options.RetryDelay}, {options.MaxRetryDelay}).");
         }
 
+        if (options.MaxPermanentFailureAttempts is < 1 or > 1000)
+        {
+            errors.Add($"Ingress:MaxPermanentFailureAttempts must be between 1 and 1000 (was {options.MaxPermanentFailureAttempts}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

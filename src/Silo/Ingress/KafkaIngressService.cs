@@ -18,6 +18,9 @@ namespace HeaterOrleans.Silo.Ingress;
 /// </summary>
 internal sealed partial class KafkaIngressService : BackgroundService
 {
+    // Longest wait for a free slot without polling; well below max.poll.interval.ms.
+    private static readonly TimeSpan ShortStall = TimeSpan.FromSeconds(1);
+
     private readonly IGrainFactory _grains;
     private readonly KafkaClientFactory _kafka;
     private readonly DeadLetterPublisher _deadLetters;
@@ -51,7 +54,8 @@ internal sealed partial class KafkaIngressService : BackgroundService
         _retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && e is not OperationCanceledException &&
+                    (FailureClassifier.IsTransient(e) || args.AttemptNumber + 1 < _options.MaxPermanentFailureAttempts)),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -126,24 +130,38 @@ internal sealed partial class KafkaIngressService : BackgroundService
     }
 
     /// <summary>
-    /// In-flight limit reached: pause instead of blocking, so the consumer keeps polling and stays in its
-    /// group however long the grains stall. Pausing discards what librdkafka prefetched for those partitions
-    /// and refetches from the consumed position on resume. A record can still arrive from a partition
-    /// assigned meanwhile: it is handed back (seek) and its partition paused too.
+    /// In-flight limit reached. A short stall just stops polling: librdkafka keeps prefetching up to its queue
+    /// limits and heartbeats in the background, and consumption goes on with no gap. A long one (grains
+    /// stalled on a broker or database outage) pauses the partitions and keeps polling, so the consumer
+    /// stays in its group and takes part in rebalances however long it lasts. Pausing discards what was
+    /// prefetched and refetches it from the consumed position on resume (librdkafka's fetcher only notices a
+    /// resume at its next 1 s tick, which is why short stalls do not pause). A record that arrives meanwhile
+    /// from a partition assigned during the pause is handed back (seek) and its partition paused too.
     /// </summary>
     /// <returns><c>true</c> with a slot taken; <c>false</c> when stopping before one came free.</returns>
     private bool WaitForRoom(IConsumer<byte[]?, byte[]?> consumer, CancellationToken stoppingToken)
     {
+        try
+        {
+            if (_inFlight.Wait(ShortStall, stoppingToken))
+            {
+                return true;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
         consumer.Pause(consumer.Assignment);
         LogPaused(_logger, _options.MaxInFlight);
         try
         {
-            // Resume only when a quarter of the slots is free: what is still in flight covers the refetch
-            // after resume, and the consumer does not flap between paused and running.
+            // Resume only when a quarter of the slots is free, so as not to flap between paused and running.
             var resumeAt = Math.Max(1, _options.MaxInFlight / 4);
             while (_inFlight.CurrentCount < resumeAt)
             {
-                Thread.Sleep(1);
+                Thread.Sleep(10);
                 if (stoppingToken.IsCancellationRequested)
                 {
                     return false;
@@ -204,7 +222,7 @@ internal sealed partial class KafkaIngressService : BackgroundService
             var sensorId = decoded.Message!.SensorID;
             var reading = new SensorReading(decoded.Message.Temperature, record.Message.Timestamp.UtcDateTime);
             return _lanes.Enqueue(sensorId, () => Deliver(
-                token => _grains.GetGrain<ISensorGrain>(sensorId).ApplyReadingAsync(reading), _metrics.ReadingProcessed, stoppingToken));
+                record, () => _grains.GetGrain<ISensorGrain>(sensorId).ApplyReadingAsync(reading), _metrics.ReadingProcessed, stoppingToken));
         }
 
         var setting = MessageCodec.DecodeSetting(value);
@@ -216,13 +234,23 @@ internal sealed partial class KafkaIngressService : BackgroundService
         var id = setting.Message!.SensorID;
         var newSetting = setting.Message.ToSetting();
         return _lanes.Enqueue(id, () => Deliver(
-            token => _grains.GetGrain<ISensorGrain>(id).ApplySettingAsync(newSetting), _metrics.SettingProcessed, stoppingToken));
+            record, () => _grains.GetGrain<ISensorGrain>(id).ApplySettingAsync(newSetting), _metrics.SettingProcessed, stoppingToken));
     }
 
-    private async Task Deliver(Func<CancellationToken, Task> call, Action counted, CancellationToken stoppingToken)
+    private async Task Deliver(
+        ConsumeResult<byte[]?, byte[]?> record, Func<Task> call, Action counted, CancellationToken stoppingToken)
     {
-        await _retry.ExecuteAsync(async token => await call(token), stoppingToken);
-        counted();
+        try
+        {
+            await _retry.ExecuteAsync(async _ => await call(), stoppingToken);
+            counted();
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !FailureClassifier.IsTransient(e))
+        {
+            // Valid on the wire, yet its processing keeps failing for a reason no retry will mend.
+            var reason = $"processing failed {_options.MaxPermanentFailureAttempts} times: {e.GetType().Name}: {e.Message}";
+            await DeadLetter(record, reason, stoppingToken);
+        }
     }
 
     private Task DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string reason, CancellationToken stoppingToken) =>
@@ -323,10 +351,10 @@ internal sealed partial class KafkaIngressService : BackgroundService
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingress consuming {Readings} and {Settings} in group {GroupId}")]
     private static partial void LogStarted(ILogger logger, string readings, string settings, string groupId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ingress paused: {MaxInFlight} records in flight")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress paused: {MaxInFlight} records in flight for over a second")]
     private static partial void LogPaused(ILogger logger, int maxInFlight);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ingress resumed")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress resumed")]
     private static partial void LogResumed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingress assigned {Partitions}")]

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Confluent.Kafka;
 using Google.Protobuf;
 using HeaterOrleans.Silo.Diagnostics;
@@ -15,6 +17,7 @@ namespace HeaterOrleans.Silo.Streaming;
 internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
 {
     private readonly string _topic;
+    private readonly ISet<string> _headerKeys;
     private readonly IProducer<byte[], byte[]> _producer;
     private readonly HeaterMetrics _metrics;
 
@@ -22,6 +25,7 @@ internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
     {
         Name = name;
         _topic = options.Topic;
+        _headerKeys = options.HeaderKeys;
         _metrics = metrics;
         var config = new ProducerConfig(options.Producer.ToDictionary())
         {
@@ -48,6 +52,7 @@ internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
         StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
     {
         var key = streamId.Key.ToArray();
+        var headers = Headers(requestContext);
         var deliveries = new List<Task<DeliveryResult<byte[], byte[]>>>();
         foreach (var item in events)
         {
@@ -57,7 +62,7 @@ internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
                     $"Kafka stream provider '{Name}' carries protobuf messages only, not {item?.GetType().Name ?? "null"}.");
             }
 
-            deliveries.Add(_producer.ProduceAsync(_topic, new Message<byte[], byte[]> { Key = key, Value = message.ToByteArray() }));
+            deliveries.Add(_producer.ProduceAsync(_topic, new Message<byte[], byte[]> { Key = key, Value = message.ToByteArray(), Headers = headers }));
         }
 
         await Task.WhenAll(deliveries);
@@ -65,6 +70,25 @@ internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
         {
             _metrics.CommandPublished(item!);
         }
+    }
+
+    private Headers? Headers(Dictionary<string, object>? requestContext)
+    {
+        if (requestContext is null || _headerKeys.Count == 0)
+        {
+            return null;
+        }
+
+        var headers = new Headers();
+        foreach (var (name, value) in requestContext)
+        {
+            if (_headerKeys.Contains(name) && value is not null)
+            {
+                headers.Add(name, Encoding.UTF8.GetBytes(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty));
+            }
+        }
+
+        return headers;
     }
 
     public void Dispose()

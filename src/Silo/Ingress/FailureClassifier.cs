@@ -1,0 +1,32 @@
+using System.Net.Sockets;
+using Confluent.Kafka;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace HeaterOrleans.Silo.Ingress;
+
+/// <summary>
+/// Decides whether a failed record may succeed later. Only failures that a retry cannot mend (bad
+/// arguments, unsupported data, a bug) are permanent; anything else, and anything unknown, is treated as
+/// transient and retried for as long as it takes, because skipping a record must never be the price of
+/// an outage.
+/// </summary>
+internal static class FailureClassifier
+{
+    public static bool IsTransient(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is KafkaException or NpgsqlException or TimeoutException or SocketException or IOException
+                or InconsistentStateException or SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                return true;
+            }
+        }
+
+        return exception.GetBaseException() is not (ArgumentException or FormatException or InvalidCastException
+            or NotSupportedException or NotImplementedException or NullReferenceException or OverflowException
+            or Orleans.Serialization.SerializerException);
+    }
+}
