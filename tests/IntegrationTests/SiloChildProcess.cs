@@ -46,6 +46,19 @@ public sealed class SiloChildProcess : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod; returns the exit code once the process has drained and exited.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        return _process.ExitCode;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

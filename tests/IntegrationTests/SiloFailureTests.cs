@@ -113,6 +113,52 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         await silo.StopAsync();
     }
 
+    [Fact]
+    public async Task A_graceful_stop_drains_and_commits_so_its_successor_repeats_nothing()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var kafka = new TestBroker(partitions: 4);
+        var workload = new Workload(kafka, sensors: 100);
+        string[] Args() =>
+        [
+            .. PostgreSqlRestartTests.SiloArgs(kafka, database),
+            $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
+        ];
+
+        using var first = SiloChildProcess.Start(Args());
+        await Eventually.True(() => first.Logged("Ingress assigned"), TimeSpan.FromSeconds(60), "the first silo to get partitions");
+        await workload.SendSettingsAsync();
+        for (var round = 0; round < 10; round++)
+        {
+            await workload.SendRoundAsync();
+        }
+
+        // Stop while records are in flight; more keep arriving meanwhile.
+        var stopping = first.TerminateAsync(TimeSpan.FromSeconds(60));
+        for (var round = 10; round < 15; round++)
+        {
+            await workload.SendRoundAsync();
+        }
+
+        Assert.Equal(0, await stopping);
+        Assert.True(first.Logged("Ingress revoked"), "the stopping silo should give its partitions back");
+
+        using var second = SiloChildProcess.Start(Args());
+        for (var round = 15; round < 25; round++)
+        {
+            await workload.SendRoundAsync();
+        }
+
+        await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
+            TimeSpan.FromSeconds(90), "the successor to commit everything");
+        var (expected, duplicates, lost) = workload.Check();
+        output.WriteLine($"expected commands {expected}, duplicates {duplicates}, lost {lost.Count}");
+        lost.ForEach(output.WriteLine);
+        Assert.Empty(lost);
+        Assert.Equal(0, duplicates);
+    }
+
     private static long ActiveSensors(SiloChildProcess silo) =>
         silo.Output.Select(line => Regex.Match(line, @"(\d+) sensors active here")).Where(m => m.Success)
             .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).LastOrDefault();

@@ -22,6 +22,7 @@ public class SensorStateVersioningTests
             LastAction = HeaterAction.Off,
             LastReading = 22.5,
             UpdatedAt = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero),
+            Sequence = 42,
         };
 
         var later = Serializer.Deserialize<SensorStateNextVersion>(Serializer.SerializeToArray(today))!;
@@ -30,17 +31,19 @@ public class SensorStateVersioningTests
         Assert.Equal(today.LastAction, later.LastAction);
         Assert.Equal(today.LastReading, later.LastReading);
         Assert.Equal(today.UpdatedAt, later.UpdatedAt);
+        Assert.Equal(42, later.Sequence);
         Assert.Null(later.StaleSince);
     }
 
     [Fact]
     public void State_written_by_a_later_version_loads_into_today_s_type()
     {
-        var later = new SensorStateNextVersion { LastAction = HeaterAction.On, StaleSince = DateTimeOffset.UnixEpoch };
+        var later = new SensorStateNextVersion { LastAction = HeaterAction.On, Sequence = 7, StaleSince = DateTimeOffset.UnixEpoch };
 
         var today = Serializer.Deserialize<SensorState>(Serializer.SerializeToArray(later))!;
 
         Assert.Equal(HeaterAction.On, today.LastAction);
+        Assert.Equal(7, today.Sequence);
     }
 }
 
@@ -56,5 +59,7 @@ public sealed class SensorStateNextVersion
 
     [Id(3)] public DateTimeOffset? UpdatedAt { get; set; }
 
-    [Id(4)] public DateTimeOffset? StaleSince { get; set; }
+    [Id(4)] public long Sequence { get; set; }
+
+    [Id(5)] public DateTimeOffset? StaleSince { get; set; }
 }

@@ -23,6 +23,9 @@ public static class HeaterSiloHost
         });
 
         var configuration = builder.Configuration;
+        // Room for the ingress drain (Ingress:DrainTimeout) and then the silo's own stop.
+        var drain = configuration.GetValue<TimeSpan?>("Ingress:DrainTimeout") ?? new Ingress.IngressOptions().DrainTimeout;
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(15));
         builder.Services.AddHeaterKafka(configuration);
         builder.Services.AddHeaterStorage(configuration);
         builder.UseOrleans(silo =>

@@ -8,8 +8,11 @@ public sealed class IngressOptions
     /// <summary>Records consumed but not yet acknowledged by their grain; consuming pauses above it.</summary>
     public int MaxInFlight { get; set; } = 10_000;
 
-    /// <summary>How long a revoked partition or a shutdown waits for in-flight records before letting go.</summary>
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a revoked partition or a stop waits for in-flight records before letting go. The host's
+    /// shutdown timeout is this plus 15 s (for the silo's own stop); Kubernetes' grace period must exceed both.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>First and longest wait between retries of a record whose processing failed transiently.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -16,7 +16,7 @@ namespace HeaterOrleans.Silo.Ingress;
 /// commit only up to its lowest record not yet acknowledged. Bad records go to the dead-letter topic;
 /// transient failures are retried with backoff and never skipped.
 /// </summary>
-internal sealed partial class KafkaIngressService : BackgroundService
+internal sealed partial class KafkaIngressService : BackgroundService, IHostedLifecycleService
 {
     // Longest wait for a free slot without polling; well below max.poll.interval.ms.
     private static readonly TimeSpan ShortStall = TimeSpan.FromSeconds(1);
@@ -31,6 +31,10 @@ internal sealed partial class KafkaIngressService : BackgroundService
     private readonly SerialLanes<int> _lanes = new();
     private readonly Dictionary<TopicPartition, PartitionOffsets> _partitions = [];
     private readonly SemaphoreSlim _inFlight;
+    private readonly CancellationTokenSource _stopping = new();
+
+    // Cancels the processing of records still in flight once a stop has waited the drain timeout for them.
+    private readonly CancellationTokenSource _abandon = new();
     private readonly string _readingsTopic;
     private readonly string _settingsTopic;
 
@@ -74,9 +78,56 @@ internal sealed partial class KafkaIngressService : BackgroundService
     /// <summary>Records handed to grains and not yet acknowledged.</summary>
     public int InFlight => _options.MaxInFlight - _inFlight.CurrentCount;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+    /// <summary>
+    /// The drain runs in the host's "stopping" phase, before any service is stopped: the silo begins its own
+    /// shutdown there too (after this, as it was registered first), and in-flight records need it running.
+    /// </summary>
+    async Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (ExecuteTask is { } running)
+        {
+            try
+            {
+                await running.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's shutdown timeout ran out first; the loop finishes on its own thread.
+                LogStopTimedOut(_logger);
+            }
+        }
+    }
+
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        _abandon.Dispose();
+        base.Dispose();
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _stopping.Token);
         // Consume() blocks; the loop gets a thread of its own.
-        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return Task.Factory.StartNew(
+            () =>
+            {
+                using (stop)
+                {
+                    Run(stop.Token);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
 
     private void Run(CancellationToken stoppingToken)
     {
@@ -112,12 +163,18 @@ internal sealed partial class KafkaIngressService : BackgroundService
                 break; // stopping: this record was not dispatched and is consumed again next time
             }
 
-            Dispatch(record, stoppingToken);
+            Dispatch(record, _abandon.Token);
         }
 
-        // Graceful stop: no new records; let those in flight finish (records whose retry the stop cancelled
-        // finish as failed and stay uncommitted), then commit what was acknowledged.
-        WaitUntil(() => InFlight == 0);
+        // Graceful stop: no new records; let those in flight finish, then commit what was acknowledged.
+        // Records still failing after the drain timeout (an outage) are abandoned uncommitted: the next owner
+        // of their partitions consumes them again.
+        if (!WaitUntil(() => InFlight == 0))
+        {
+            _abandon.Cancel();
+            WaitUntil(() => InFlight == 0);
+        }
+
         Commit(consumer, [.. _partitions.Keys]);
         try
         {
@@ -185,13 +242,13 @@ internal sealed partial class KafkaIngressService : BackgroundService
         }
     }
 
-    private void Dispatch(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stoppingToken)
+    private void Dispatch(ConsumeResult<byte[]?, byte[]?> record, CancellationToken abandonToken)
     {
         var offsets = _partitions[record.TopicPartition];
         var offset = record.Offset.Value;
         offsets.Begin(offset);
 
-        var work = Process(record, stoppingToken);
+        var work = Process(record, abandonToken);
         work.ContinueWith(
             done =>
             {
@@ -208,7 +265,7 @@ internal sealed partial class KafkaIngressService : BackgroundService
             TaskScheduler.Default);
     }
 
-    private Task Process(ConsumeResult<byte[]?, byte[]?> record, CancellationToken stoppingToken)
+    private Task Process(ConsumeResult<byte[]?, byte[]?> record, CancellationToken abandonToken)
     {
         var value = record.Message.Value ?? [];
         if (record.Topic == _readingsTopic)
@@ -216,45 +273,45 @@ internal sealed partial class KafkaIngressService : BackgroundService
             var decoded = MessageCodec.DecodeReading(value);
             if (!decoded.IsValid)
             {
-                return DeadLetter(record, decoded.Error!, stoppingToken);
+                return DeadLetter(record, decoded.Error!, abandonToken);
             }
 
             var sensorId = decoded.Message!.SensorID;
             var reading = new SensorReading(decoded.Message.Temperature, record.Message.Timestamp.UtcDateTime);
             return _lanes.Enqueue(sensorId, () => Deliver(
-                record, () => _grains.GetGrain<ISensorGrain>(sensorId).ApplyReadingAsync(reading), _metrics.ReadingProcessed, stoppingToken));
+                record, () => _grains.GetGrain<ISensorGrain>(sensorId).ApplyReadingAsync(reading), _metrics.ReadingProcessed, abandonToken));
         }
 
         var setting = MessageCodec.DecodeSetting(value);
         if (!setting.IsValid)
         {
-            return DeadLetter(record, setting.Error!, stoppingToken);
+            return DeadLetter(record, setting.Error!, abandonToken);
         }
 
         var id = setting.Message!.SensorID;
         var newSetting = setting.Message.ToSetting();
         return _lanes.Enqueue(id, () => Deliver(
-            record, () => _grains.GetGrain<ISensorGrain>(id).ApplySettingAsync(newSetting), _metrics.SettingProcessed, stoppingToken));
+            record, () => _grains.GetGrain<ISensorGrain>(id).ApplySettingAsync(newSetting), _metrics.SettingProcessed, abandonToken));
     }
 
     private async Task Deliver(
-        ConsumeResult<byte[]?, byte[]?> record, Func<Task> call, Action counted, CancellationToken stoppingToken)
+        ConsumeResult<byte[]?, byte[]?> record, Func<Task> call, Action counted, CancellationToken abandonToken)
     {
         try
         {
-            await _retry.ExecuteAsync(async _ => await call(), stoppingToken);
+            await _retry.ExecuteAsync(async _ => await call(), abandonToken);
             counted();
         }
         catch (Exception e) when (e is not OperationCanceledException && !FailureClassifier.IsTransient(e))
         {
             // Valid on the wire, yet its processing keeps failing for a reason no retry will mend.
             var reason = $"processing failed {_options.MaxPermanentFailureAttempts} times: {e.GetType().Name}: {e.Message}";
-            await DeadLetter(record, reason, stoppingToken);
+            await DeadLetter(record, reason, abandonToken);
         }
     }
 
-    private Task DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string reason, CancellationToken stoppingToken) =>
-        _retry.ExecuteAsync(async token => await _deadLetters.PublishAsync(record, reason, token), stoppingToken).AsTask();
+    private Task DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string reason, CancellationToken abandonToken) =>
+        _retry.ExecuteAsync(async token => await _deadLetters.PublishAsync(record, reason, token), abandonToken).AsTask();
 
     private void StoreCommittable(IConsumer<byte[]?, byte[]?> consumer)
     {
@@ -283,8 +340,9 @@ internal sealed partial class KafkaIngressService : BackgroundService
     /// </summary>
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> revoked)
     {
+        // Nothing in flight at all also ends the wait: a record abandoned at stop stays pending for good.
         var tracked = revoked.Where(_partitions.ContainsKey).Select(p => _partitions[p]).ToList();
-        WaitUntil(() => tracked.All(o => o.PendingCount == 0));
+        WaitUntil(() => InFlight == 0 || tracked.All(o => o.PendingCount == 0));
         Commit(consumer, revoked);
         foreach (var partition in revoked)
         {
@@ -305,7 +363,7 @@ internal sealed partial class KafkaIngressService : BackgroundService
         LogLost(_logger, Describe(lost));
     }
 
-    private void WaitUntil(Func<bool> drained)
+    private bool WaitUntil(Func<bool> drained)
     {
         var deadline = DateTime.UtcNow + _options.DrainTimeout;
         while (!drained() && DateTime.UtcNow < deadline)
@@ -313,23 +371,27 @@ internal sealed partial class KafkaIngressService : BackgroundService
             Thread.Sleep(10);
         }
 
-        if (!drained())
+        if (drained())
         {
-            LogDrainTimedOut(_logger, InFlight, _options.DrainTimeout);
+            return true;
         }
+
+        LogDrainTimedOut(_logger, InFlight, _options.DrainTimeout);
+        return false;
     }
 
+    /// <summary>
+    /// Commits everything acknowledged in <paramref name="partitions"/> now. The offsets are stored as well:
+    /// librdkafka commits the stored offsets once more when the consumer closes, and stored offsets older
+    /// than this commit would move the group back.
+    /// </summary>
     private void Commit(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
-        var commits = new List<TopicPartitionOffset>();
-        foreach (var partition in partitions.Where(_partitions.ContainsKey))
-        {
-            if (_partitions[partition].TakeCommittable() is { } next)
-            {
-                commits.Add(new TopicPartitionOffset(partition, next));
-            }
-        }
-
+        var commits = partitions.Where(_partitions.ContainsKey)
+            .Select(p => (Partition: p, Next: _partitions[p].Committable))
+            .Where(c => c.Next is not null)
+            .Select(c => new TopicPartitionOffset(c.Partition, c.Next!.Value))
+            .ToList();
         if (commits.Count == 0)
         {
             return;
@@ -337,6 +399,7 @@ internal sealed partial class KafkaIngressService : BackgroundService
 
         try
         {
+            commits.ForEach(consumer.StoreOffset);
             consumer.Commit(commits);
         }
         catch (KafkaException e)
@@ -374,6 +437,9 @@ internal sealed partial class KafkaIngressService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Pending} records still in flight after {Timeout}; they will be consumed again")]
     private static partial void LogDrainTimedOut(ILogger logger, int pending, TimeSpan timeout);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress did not finish draining within the host's shutdown timeout")]
+    private static partial void LogStopTimedOut(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress offset commit failed: {Reason}")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string reason);

@@ -40,13 +40,24 @@ internal sealed class PartitionOffsets
         }
     }
 
-    /// <summary>The offset to commit (the next one to read), when it moved since the last call.</summary>
+    /// <summary>The offset to commit (the next one to read); <c>null</c> before any record began.</summary>
+    public long? Committable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return CommittableLocked();
+            }
+        }
+    }
+
+    /// <summary>The offset to commit, when it moved since the last call.</summary>
     public long? TakeCommittable()
     {
         lock (_gate)
         {
-            var committable = _pending.Count > 0 ? _pending.Min : _nextToBegin;
-            if (committable <= _lastTaken || committable < 0)
+            if (CommittableLocked() is not { } committable || committable <= _lastTaken)
             {
                 return null;
             }
@@ -54,5 +65,11 @@ internal sealed class PartitionOffsets
             _lastTaken = committable;
             return committable;
         }
+    }
+
+    private long? CommittableLocked()
+    {
+        var committable = _pending.Count > 0 ? _pending.Min : _nextToBegin;
+        return committable < 0 ? null : committable;
     }
 }
