@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Codec;
 using HeaterOrleans.Contracts.Messages;
@@ -33,13 +34,13 @@ public sealed partial class SensorGrain(
     {
         _commands = this.GetStreamProvider(StreamNames.CommandsProvider)
             .GetStream<HeaterControl>(StreamId.Create(StreamNames.CommandsNamespace, this.GetPrimaryKeyLong()));
-        SensorActivations.Activated();
+        GrainMetrics.Activated();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        SensorActivations.Deactivated();
+        GrainMetrics.Deactivated();
         // At silo shutdown the storage may already be gone (memory storage lives in grains) and every
         // activation would write at once; the informational fields are not worth either.
         if (!_informationalDirty || reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
@@ -75,11 +76,14 @@ public sealed partial class SensorGrain(
         current.LastReading = reading.Temperature;
         current.UpdatedAt = time.GetUtcNow();
 
+        Activity.Current?.SetTag("heater.sensor_id", SensorId).SetTag("heater.command_emitted", action is not null);
         if (action is null)
         {
             _informationalDirty = true;
             return;
         }
+
+        Activity.Current?.SetTag("heater.action", action.Value.ToString());
 
         // Publish first, persist after: a crash in between repeats the command on replay,
         // it never loses it. The publish completes only on the broker's ack. When only the store failed,
@@ -134,6 +138,7 @@ public sealed partial class SensorGrain(
         }
         catch (Exception e)
         {
+            GrainMetrics.StoreFailed();
             current.Setting = previousSetting;
             current.LastAction = previousAction;
             current.Sequence = previousSequence;

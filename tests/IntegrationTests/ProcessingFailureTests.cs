@@ -25,23 +25,7 @@ public sealed class ProcessingFailureTests : IDisposable
         var flakyFailures = 0;
         await using var silo = await SiloProcess.StartAsync(
             [.. SiloProcess.OnBroker(_kafka), "--Simulator:Enabled=false", "--Ingress:RetryDelay=00:00:00.01", "--Ingress:MaxRetryDelay=00:00:00.05"],
-            s => s.AddIncomingGrainCallFilter(async call =>
-            {
-                if (call.Request.GetArgument(0) is SensorReading reading && call.TargetContext.GrainId.GetIntegerKey() is var id)
-                {
-                    if (id == PoisonedSensor && reading.Temperature == PoisonTemperature)
-                    {
-                        throw new ArgumentException("this reading cannot be applied");
-                    }
-
-                    if (id == FlakySensor && Interlocked.Increment(ref flakyFailures) <= 3)
-                    {
-                        throw new TimeoutException("storage is slow today");
-                    }
-                }
-
-                await call.Invoke();
-            }));
+            services => services.AddSingleton<IIncomingGrainCallFilter>(new FailureInjector(() => Interlocked.Increment(ref flakyFailures))));
 
         foreach (var id in new[] { PoisonedSensor, FlakySensor })
         {
@@ -71,6 +55,28 @@ public sealed class ProcessingFailureTests : IDisposable
     }
 
     public void Dispose() => _kafka.Dispose();
+
+    /// <summary>A real grain call filter in the service's silo that fails chosen calls.</summary>
+    private sealed class FailureInjector(Func<int> countFlakyFailure) : IIncomingGrainCallFilter
+    {
+        public async Task Invoke(IIncomingGrainCallContext call)
+        {
+            if (call.Request.GetArgument(0) is SensorReading reading && call.TargetContext.GrainId.GetIntegerKey() is var id)
+            {
+                if (id == PoisonedSensor && reading.Temperature == PoisonTemperature)
+                {
+                    throw new ArgumentException("this reading cannot be applied");
+                }
+
+                if (id == FlakySensor && countFlakyFailure() <= 3)
+                {
+                    throw new TimeoutException("storage is slow today");
+                }
+            }
+
+            await call.Invoke();
+        }
+    }
 
     private Task<DeliveryResult<byte[]?, byte[]?>> Send(string topic, int id, IMessage message) =>
         _kafka.ProduceAsync(topic, TestBroker.Key(id), message.ToByteArray());

@@ -7,9 +7,9 @@ namespace HeaterOrleans.IntegrationTests;
 /// <summary>The whole service, started in process exactly as <c>Program</c> starts it, on free loopback ports.</summary>
 public static class SiloProcess
 {
-    public static Task<WebApplication> StartAsync(params string[] args) => StartAsync(args, configureSilo: null);
+    public static Task<WebApplication> StartAsync(params string[] args) => StartAsync(args, configureServices: null);
 
-    public static async Task<WebApplication> StartAsync(string[] args, Action<ISiloBuilder>? configureSilo)
+    public static async Task<WebApplication> StartAsync(string[] args, Action<IServiceCollection>? configureServices)
     {
         var app = HeaterSiloHost.Build(
         [
@@ -17,7 +17,7 @@ public static class SiloProcess
             $"--Orleans:SiloPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
             .. args,
-        ], configureSilo);
+        ], configureServices);
         await app.StartAsync();
         return app;
     }

@@ -21,6 +21,23 @@ public static class MessageCodec
     public static DecodeResult<TemperatureControl> DecodeSetting(ReadOnlySpan<byte> value) =>
         Decode(value, TemperatureControl.Parser, Validate);
 
+    /// <summary>
+    /// Decodes a setting addressed to <paramref name="sensorId"/> (e.g. by a URL): a missing <c>sensorID</c>
+    /// takes that value, a different one is an error.
+    /// </summary>
+    public static DecodeResult<TemperatureControl> DecodeSettingFor(int sensorId, ReadOnlySpan<byte> value) =>
+        Decode(value, TemperatureControl.Parser, setting =>
+        {
+            if (setting.SensorID == 0)
+            {
+                setting.SensorID = sensorId;
+            }
+
+            return setting.SensorID == sensorId
+                ? Validate(setting)
+                : $"sensorID {setting.SensorID} in the body differs from sensor {sensorId} of the request";
+        });
+
     public static byte[] Encode(IMessage message) => message.ToByteArray();
 
     public static string? Validate(SensorData reading)

@@ -41,7 +41,7 @@ internal sealed partial class ActivitySummaryService(HeaterMetrics metrics, ILog
     }
 
     private (long Readings, long Settings, long Commands, long DeadLettered, long Active) Snapshot() =>
-        (metrics.ReadingsTotal, metrics.SettingsTotal, metrics.CommandsTotal, metrics.DeadLetteredTotal, SensorActivations.Active);
+        (metrics.ReadingsTotal, metrics.SettingsTotal, metrics.CommandsTotal, metrics.DeadLetteredTotal, GrainMetrics.Active);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service: {Readings:F1} readings/s, {Settings:F1} settings/s, {Commands:F1} commands/s; {Active} sensors active here; dead-lettered {DeadLettered} (total {ReadingsTotal} readings, {CommandsTotal} commands)")]
     private static partial void LogSummary(ILogger logger, double readings, double settings, double commands, long active, long deadLettered, long readingsTotal, long commandsTotal);

@@ -1,4 +1,6 @@
 using HeaterOrleans.Silo.Diagnostics;
+using HeaterOrleans.Silo.Health;
+using HeaterOrleans.Silo.Http;
 using HeaterOrleans.Silo.Ingress;
 using HeaterOrleans.Silo.Kafka;
 using HeaterOrleans.Silo.Simulator;
@@ -23,6 +25,9 @@ public static class HeaterServiceCollectionExtensions
         services.AddSingleton<KafkaClientFactory>();
         services.AddHostedService(sp => sp.GetRequiredService<KafkaClientFactory>());
         services.AddSingleton<DeadLetterPublisher>();
+        services.AddSingleton<SettingsPublisher>();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
+        services.AddHeaterHealthChecks();
         return services;
     }
 
@@ -47,7 +52,8 @@ public static class HeaterServiceCollectionExtensions
     public static IServiceCollection AddHeaterIngress(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<IngressOptions, IngressOptionsValidator>(configuration, IngressOptions.SectionName);
-        services.AddHostedService<KafkaIngressService>();
+        services.AddSingleton<KafkaIngressService>();
+        services.AddHostedService(sp => sp.GetRequiredService<KafkaIngressService>());
         services.AddHostedService<ActivitySummaryService>();
         return services;
     }

@@ -38,6 +38,8 @@ public static class HeaterSiloBuilderExtensions
         // Failure detection timings (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
         silo.AddHeaterCommandStream();
+        // Grain calls continue the caller's trace: reading -> grain -> command is one trace.
+        silo.AddActivityPropagation();
         return silo;
     }
 

@@ -18,6 +18,8 @@ public sealed partial class DeadLetterPublisher : IDisposable
     public const string SourcePartitionHeader = "deadletter.source.partition";
     public const string SourceOffsetHeader = "deadletter.source.offset";
     public const string SourceTimestampHeader = "deadletter.source.timestamp";
+    public const string Invalid = "invalid";
+    public const string ProcessingFailed = "processing-failed";
 
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly string _topic;
@@ -32,7 +34,10 @@ public sealed partial class DeadLetterPublisher : IDisposable
         _logger = logger;
     }
 
-    public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> record, string reason, CancellationToken cancellationToken)
+    /// <param name="record">The record as consumed.</param>
+    /// <param name="kind">A short category for metrics: <c>invalid</c> or <c>processing-failed</c>.</param>
+    /// <param name="reason">Why, in words, for the header and the log.</param>
+    public async Task PublishAsync(ConsumeResult<byte[]?, byte[]?> record, string kind, string reason, CancellationToken cancellationToken)
     {
         var headers = new Headers();
         foreach (var header in record.Message.Headers ?? [])
@@ -48,7 +53,7 @@ public sealed partial class DeadLetterPublisher : IDisposable
 
         var message = new Message<byte[]?, byte[]?> { Key = record.Message.Key, Value = record.Message.Value, Headers = headers };
         await _producer.ProduceAsync(_topic, message, cancellationToken);
-        _metrics.DeadLettered(record.Topic);
+        _metrics.DeadLettered(record.Topic, kind);
         LogDeadLettered(_logger, record.Topic, record.Partition.Value, record.Offset.Value, reason);
     }
 

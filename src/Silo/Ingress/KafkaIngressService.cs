@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Codec;
@@ -32,6 +33,9 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private readonly Dictionary<TopicPartition, PartitionOffsets> _partitions = [];
     private readonly SemaphoreSlim _inFlight;
     private readonly CancellationTokenSource _stopping = new();
+    private bool _hasAssignment;
+    private DateTime _nextLagMeasurement;
+    private int _assignedPartitions;
 
     // Cancels the processing of records still in flight once a stop has waited the drain timeout for them.
     private readonly CancellationTokenSource _abandon = new();
@@ -74,6 +78,12 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
             })
             .Build();
     }
+
+    /// <summary>Whether the consumer has joined its group and received an assignment (possibly empty).</summary>
+    public bool HasAssignment => Volatile.Read(ref _hasAssignment);
+
+    /// <summary>Partitions this silo consumes.</summary>
+    public int AssignedPartitions => Volatile.Read(ref _assignedPartitions);
 
     /// <summary>Records handed to grains and not yet acknowledged.</summary>
     public int InFlight => _options.MaxInFlight - _inFlight.CurrentCount;
@@ -153,6 +163,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
             }
 
             StoreCommittable(consumer);
+            MeasureLag(consumer);
             if (record is null || record.IsPartitionEOF)
             {
                 continue;
@@ -176,6 +187,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         }
 
         Commit(consumer, [.. _partitions.Keys]);
+        Volatile.Write(ref _hasAssignment, false);
         try
         {
             consumer.Close();
@@ -273,30 +285,32 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
             var decoded = MessageCodec.DecodeReading(value);
             if (!decoded.IsValid)
             {
-                return DeadLetter(record, decoded.Error!, abandonToken);
+                return DeadLetter(record, DeadLetterPublisher.Invalid, decoded.Error!, abandonToken);
             }
 
             var sensorId = decoded.Message!.SensorID;
             var reading = new SensorReading(decoded.Message.Temperature, record.Message.Timestamp.UtcDateTime);
             return _lanes.Enqueue(sensorId, () => Deliver(
-                record, () => _grains.GetGrain<ISensorGrain>(sensorId).ApplyReadingAsync(reading), _metrics.ReadingProcessed, abandonToken));
+                record, sensorId, () => _grains.GetGrain<ISensorGrain>(sensorId).ApplyReadingAsync(reading), _metrics.ReadingProcessed, abandonToken));
         }
 
         var setting = MessageCodec.DecodeSetting(value);
         if (!setting.IsValid)
         {
-            return DeadLetter(record, setting.Error!, abandonToken);
+            return DeadLetter(record, DeadLetterPublisher.Invalid, setting.Error!, abandonToken);
         }
 
         var id = setting.Message!.SensorID;
         var newSetting = setting.Message.ToSetting();
         return _lanes.Enqueue(id, () => Deliver(
-            record, () => _grains.GetGrain<ISensorGrain>(id).ApplySettingAsync(newSetting), _metrics.SettingProcessed, abandonToken));
+            record, id, () => _grains.GetGrain<ISensorGrain>(id).ApplySettingAsync(newSetting), _metrics.SettingProcessed, abandonToken));
     }
 
     private async Task Deliver(
-        ConsumeResult<byte[]?, byte[]?> record, Func<Task> call, Action counted, CancellationToken abandonToken)
+        ConsumeResult<byte[]?, byte[]?> record, int sensorId, Func<Task> call, Action counted, CancellationToken abandonToken)
     {
+        // The span is the parent of the grain call (Orleans propagates it) and so of the command it sends.
+        using var activity = HeaterTelemetry.StartConsume(record, sensorId);
         try
         {
             await _retry.ExecuteAsync(async _ => await call(), abandonToken);
@@ -306,12 +320,18 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         {
             // Valid on the wire, yet its processing keeps failing for a reason no retry will mend.
             var reason = $"processing failed {_options.MaxPermanentFailureAttempts} times: {e.GetType().Name}: {e.Message}";
-            await DeadLetter(record, reason, abandonToken);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+            await _retry.ExecuteAsync(
+                async token => await _deadLetters.PublishAsync(record, DeadLetterPublisher.ProcessingFailed, reason, token), abandonToken);
         }
     }
 
-    private Task DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string reason, CancellationToken abandonToken) =>
-        _retry.ExecuteAsync(async token => await _deadLetters.PublishAsync(record, reason, token), abandonToken).AsTask();
+    private async Task DeadLetter(ConsumeResult<byte[]?, byte[]?> record, string kind, string reason, CancellationToken abandonToken)
+    {
+        using var activity = HeaterTelemetry.StartConsume(record, sensorId: null);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        await _retry.ExecuteAsync(async token => await _deadLetters.PublishAsync(record, kind, reason, token), abandonToken);
+    }
 
     private void StoreCommittable(IConsumer<byte[]?, byte[]?> consumer)
     {
@@ -324,12 +344,40 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         }
     }
 
+    /// <summary>Lag per assigned partition, from the watermarks the fetches bring back (no broker request).</summary>
+    private void MeasureLag(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        if (DateTime.UtcNow < _nextLagMeasurement)
+        {
+            return;
+        }
+
+        _nextLagMeasurement = DateTime.UtcNow.AddSeconds(1);
+        foreach (var partition in _partitions.Keys)
+        {
+            var high = consumer.GetWatermarkOffsets(partition).High;
+            var position = consumer.Position(partition);
+            if (high != Offset.Unset && position != Offset.Unset)
+            {
+                _metrics.Lag[partition] = Math.Max(0, high.Value - position.Value);
+            }
+        }
+
+        foreach (var gone in _metrics.Lag.Keys.Where(p => !_partitions.ContainsKey(p)))
+        {
+            _metrics.Lag.TryRemove(gone, out _);
+        }
+    }
+
     private void OnAssigned(List<TopicPartition> assigned)
     {
         foreach (var partition in assigned)
         {
             _partitions[partition] = new PartitionOffsets();
         }
+
+        Volatile.Write(ref _assignedPartitions, _partitions.Count);
+        Volatile.Write(ref _hasAssignment, true);
 
         LogAssigned(_logger, Describe(assigned));
     }
@@ -349,6 +397,8 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
             _partitions.Remove(partition);
         }
 
+        Volatile.Write(ref _assignedPartitions, _partitions.Count);
+
         LogRevoked(_logger, Describe(revoked));
     }
 
@@ -359,6 +409,9 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         {
             _partitions.Remove(partition);
         }
+
+        Volatile.Write(ref _assignedPartitions, _partitions.Count);
+        Volatile.Write(ref _hasAssignment, false);
 
         LogLost(_logger, Describe(lost));
     }

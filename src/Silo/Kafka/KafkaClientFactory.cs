@@ -146,6 +146,18 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
             .SetErrorHandler(KafkaLogging.ErrorsTo(logger));
     }
 
+    /// <summary>An admin client (metadata, offsets), logging like <see cref="CreateProducer"/>.</summary>
+    public IAdminClient CreateAdminClient<TOwner>()
+    {
+        var logger = _loggers.CreateLogger<TOwner>();
+        var config = BindPassThrough(_configuration, new AdminClientConfig());
+        config.BootstrapServers = BootstrapServers;
+        return new AdminClientBuilder(config)
+            .SetLogHandler(KafkaLogging.To(logger))
+            .SetErrorHandler(KafkaLogging.ErrorsTo(logger))
+            .Build();
+    }
+
     Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Google.Protobuf;
+using HeaterOrleans.Contracts;
 using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Kafka;
 using Orleans.Runtime;
@@ -52,8 +54,11 @@ internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
         StreamId streamId, IEnumerable<T> events, StreamSequenceToken? token, Dictionary<string, object>? requestContext)
     {
         var key = streamId.Key.ToArray();
-        var headers = Headers(requestContext);
         var deliveries = new List<Task<DeliveryResult<byte[], byte[]>>>();
+        // The producing grain's span (Orleans' activity propagation) is the parent: the record's traceparent
+        // ties the command to the reading that caused it.
+        using var activity = HeaterTelemetry.Source.StartActivity($"publish {_topic}", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "kafka").SetTag("messaging.destination.name", _topic);
         foreach (var item in events)
         {
             if (item is not IMessage message)
@@ -62,25 +67,31 @@ internal sealed class KafkaQueueAdapter : IQueueAdapter, IDisposable
                     $"Kafka stream provider '{Name}' carries protobuf messages only, not {item?.GetType().Name ?? "null"}.");
             }
 
+            var headers = Headers(requestContext);
+            if (activity is not null)
+            {
+                HeaterTelemetry.Inject(activity, headers);
+            }
+
             deliveries.Add(_producer.ProduceAsync(_topic, new Message<byte[], byte[]> { Key = key, Value = message.ToByteArray(), Headers = headers }));
         }
 
         await Task.WhenAll(deliveries);
+        var readingTime = requestContext?.GetValueOrDefault(CommandHeaders.ReadingTime) as long?;
         foreach (var item in events)
         {
             _metrics.CommandPublished(item!);
+            if (readingTime is { } ms)
+            {
+                _metrics.CommandLatency(DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(ms));
+            }
         }
     }
 
-    private Headers? Headers(Dictionary<string, object>? requestContext)
+    private Headers Headers(Dictionary<string, object>? requestContext)
     {
-        if (requestContext is null || _headerKeys.Count == 0)
-        {
-            return null;
-        }
-
         var headers = new Headers();
-        foreach (var (name, value) in requestContext)
+        foreach (var (name, value) in requestContext ?? [])
         {
             if (_headerKeys.Contains(name) && value is not null)
             {

@@ -1,0 +1,10 @@
+using HeaterOrleans.Contracts;
+
+namespace HeaterOrleans.Silo.Http;
+
+/// <summary>The JSON shape of <c>GET /sensors/{id}</c>.</summary>
+public sealed record SensorView(int SensorId, SensorSetting? Setting, string? LastAction, double? LastReading, DateTimeOffset? UpdatedAt)
+{
+    public static SensorView From(SensorSnapshot snapshot) =>
+        new(snapshot.SensorId, snapshot.Setting, snapshot.LastAction?.ToString(), snapshot.LastReading, snapshot.UpdatedAt);
+}
