@@ -28,6 +28,17 @@ public static class HeaterSiloBuilderExtensions
         if (storage.Provider == StorageOptions.PostgreSql)
         {
             silo.AddPostgreSql(configuration[HostingOptionsValidator.ConnectionStringKey]!, hosting);
+            if (hosting.Kubernetes ?? InPod(configuration))
+            {
+                // Pod name, IP and namespace from the downward API; ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID
+                // override Orleans:ServiceId / ClusterId. Membership itself stays in PostgreSQL.
+                silo.UseKubernetesHosting();
+            }
+        }
+        else if (hosting.Kubernetes is true)
+        {
+            throw new OptionsValidationException(SiloHostingOptions.SectionName, typeof(SiloHostingOptions),
+                ["Orleans:Kubernetes=true needs Storage:Provider=PostgreSQL: cluster membership lives in the database."]);
         }
         else
         {
@@ -42,6 +53,9 @@ public static class HeaterSiloBuilderExtensions
         silo.AddActivityPropagation();
         return silo;
     }
+
+    private static bool InPod(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["KUBERNETES_SERVICE_HOST"]) && !string.IsNullOrEmpty(configuration["POD_NAME"]);
 
     /// <summary>The egress stream: <see cref="StreamNames.CommandsProvider"/> produces to the commands topic.</summary>
     public static ISiloBuilder AddHeaterCommandStream(this ISiloBuilder silo) =>

@@ -14,6 +14,12 @@ public sealed class SiloHostingOptions
     /// <summary>0 = no client gateway: the service's own callers live inside the silo.</summary>
     public int GatewayPort { get; set; }
 
+    /// <summary>
+    /// Use Orleans' Kubernetes hosting (silo name, address and cluster identity from the pod; defunct silos
+    /// cleaned up). Unset: on when running in a pod (<c>POD_NAME</c> and <c>KUBERNETES_SERVICE_HOST</c> set).
+    /// </summary>
+    public bool? Kubernetes { get; set; }
+
     /// <summary>The address other silos reach this one at; unset = this host's first address.</summary>
     public string? AdvertisedIPAddress { get; set; }
 }
