@@ -168,7 +168,7 @@ public sealed class DeploymentManifestTests
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException("kubectl is required to render the manifests (.ci/run installs it: apt-get install kubectl).", e);
+            throw new InvalidOperationException("kubectl is required to render the manifests (.ci/run installs it: apt-get install kubernetes-client).", e);
         }
 
         using (process)
