@@ -8,10 +8,11 @@ namespace HeaterOrleans.IntegrationTests;
 /// A deterministic set of sensors with settings and readings, the reference model fed the same per-sensor
 /// order, and the comparison of what came out of the service against it.
 /// </summary>
-public sealed class Workload(TestBroker kafka, int sensors, int seed = 11)
+public sealed class Workload(TestBroker kafka, int sensors, int seed = 11, int firstSensorId = 1)
 {
     private readonly Random _random = new(seed);
-    private readonly Dictionary<int, ReferenceModel> _models = Enumerable.Range(1, sensors).ToDictionary(id => id, _ => new ReferenceModel());
+    private readonly Dictionary<int, ReferenceModel> _models =
+        Enumerable.Range(firstSensorId, sensors).ToDictionary(id => id, _ => new ReferenceModel());
 
     public IEnumerable<int> Sensors => _models.Keys;
 

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace HeaterOrleans.IntegrationTests;
+
+/// <summary>
+/// Scaling as Kubernetes does it, on loopback: silo processes on one broker and one database, grown from 1
+/// to 3 and shrunk back to 1 (SIGTERM, as a scale-down does) while readings flow. Partitions and grains
+/// move, and the reference model finds nothing lost.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Growing_from_one_to_three_silos_and_back_loses_nothing()
+    {
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var kafka = new TestBroker(partitions: 6);
+        var workload = new Workload(kafka, sensors: 300);
+        string[] Args() =>
+        [
+            .. PostgreSqlRestartTests.SiloArgs(kafka, database),
+            $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
+        ];
+
+        using var first = SiloChildProcess.Start(Args());
+        await Eventually.True(() => first.Logged("Ingress assigned"), TimeSpan.FromSeconds(60), "the first silo to get partitions");
+        await workload.SendSettingsAsync();
+        await Phase("1 silo", [workload], kafka, rounds: 15);
+
+        using var second = SiloChildProcess.Start(Args());
+        using var third = SiloChildProcess.Start(Args());
+        await Eventually.True(() => second.Logged("Ingress assigned") && third.Logged("Ingress assigned"),
+            TimeSpan.FromSeconds(60), "the new silos to take partitions over");
+        // Orleans does not move live activations to new silos; sensors that appear now are placed on all three.
+        var newcomers = new Workload(kafka, sensors: 300, seed: 12, firstSensorId: 1001);
+        await newcomers.SendSettingsAsync();
+        await Phase("3 silos", [workload, newcomers], kafka, rounds: 15);
+        await Eventually.True(() => new[] { first, second, third }.All(s => ActiveSensors(s) > 0),
+            TimeSpan.FromSeconds(20), "sensor grains in every silo");
+        output.WriteLine($"sensors active per silo: {string.Join(", ", new[] { first, second, third }.Select(ActiveSensors))}");
+
+        var stops = new[] { second.TerminateAsync(TimeSpan.FromSeconds(60)), third.TerminateAsync(TimeSpan.FromSeconds(60)) };
+        await Phase("back to 1 silo", [workload, newcomers], kafka, rounds: 15);
+        Assert.All(await Task.WhenAll(stops), code => Assert.Equal(0, code));
+
+        await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
+            TimeSpan.FromSeconds(90), "the remaining silo to commit everything");
+        var (expected, duplicates, lost) = workload.Check();
+        var (expectedNew, duplicatesNew, lostNew) = newcomers.Check();
+        output.WriteLine($"expected commands {expected + expectedNew}, duplicates {duplicates + duplicatesNew} ({duplicates} of the first sensors, {duplicatesNew} of the newcomers), lost {lost.Count + lostNew.Count}");
+        lost.Concat(lostNew).ToList().ForEach(output.WriteLine);
+        Assert.Empty(lostNew);
+        Assert.True(expected > 1000, $"the workload should switch heaters often; it expected {expected} commands");
+        Assert.Empty(lost);
+        Assert.True(Regex.Matches(string.Join('\n', first.Output), "Ingress assigned").Count >= 2, "partitions should come back to the first silo");
+    }
+
+    /// <summary>Sends rounds as fast as the broker takes them and reports how fast the group committed them.</summary>
+    private async Task Phase(string name, Workload[] workloads, TestBroker kafka, int rounds)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var round = 0; round < rounds; round++)
+        {
+            await Task.WhenAll(workloads.Select(w => w.SendRoundAsync()));
+        }
+
+        await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Readings), TimeSpan.FromSeconds(90), $"{name}: caught up");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {rounds * workloads.Sum(w => w.Sensors.Count())} readings processed in {clock.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    private static long ActiveSensors(SiloChildProcess silo) =>
+        silo.Output.Select(line => Regex.Match(line, @"(\d+) sensors active here")).Where(m => m.Success)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).LastOrDefault();
+}
