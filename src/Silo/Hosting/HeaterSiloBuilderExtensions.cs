@@ -51,6 +51,15 @@ public static class HeaterSiloBuilderExtensions
         silo.AddHeaterCommandStream();
         // Grain calls continue the caller's trace: reading -> grain -> command is one trace.
         silo.AddActivityPropagation();
+        // A grain's storage or broker failure travels back to the calling silo as the exception it is. Orleans
+        // only serializes exceptions of known namespaces; anything else arrives as a CodecNotFoundException,
+        // which hides a transient outage behind what looks like a permanent failure.
+        silo.Services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            o.SupportedNamespacePrefixes.Add("Npgsql");
+            o.SupportedNamespacePrefixes.Add("Confluent.Kafka");
+            o.SupportedNamespacePrefixes.Add("HeaterOrleans");
+        });
         return silo;
     }
 

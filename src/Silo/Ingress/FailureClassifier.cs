@@ -10,7 +10,8 @@ namespace HeaterOrleans.Silo.Ingress;
 /// Decides whether a failed record may succeed later. Only failures that a retry cannot mend (bad
 /// arguments, unsupported data, a bug) are permanent; anything else, and anything unknown, is treated as
 /// transient and retried for as long as it takes, because skipping a record must never be the price of
-/// an outage.
+/// an outage. Serialization errors are not permanent: an exception Orleans could not carry back from
+/// another silo arrives as one, whatever the failure was.
 /// </summary>
 internal static class FailureClassifier
 {
@@ -26,7 +27,6 @@ internal static class FailureClassifier
         }
 
         return exception.GetBaseException() is not (ArgumentException or FormatException or InvalidCastException
-            or NotSupportedException or NotImplementedException or NullReferenceException or OverflowException
-            or Orleans.Serialization.SerializerException);
+            or NotSupportedException or NotImplementedException or NullReferenceException or OverflowException);
     }
 }
