@@ -1,0 +1,68 @@
+extern alias chaos;
+
+using chaos::HeaterOrleans.Chaos;
+using Xunit.Abstractions;
+
+namespace HeaterOrleans.IntegrationTests;
+
+/// <summary>
+/// The chaos harness (<c>tools/Chaos</c>) at small scale: two silo processes on PostgreSQL and a broker
+/// process; one silo killed, the broker and the database gone for 3 s each, while a seeded workload with
+/// null keys, JSON, a mid-stream setting change and garbage runs. Nothing may be lost, all garbage must be
+/// dead-lettered, and nothing valid may be.
+/// </summary>
+[Collection(PostgresCollection.Name)] // with the other process-heavy tests, not beside them: 2 cores
+public sealed class ChaosRunTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_small_chaos_run_loses_no_command_and_dead_letters_all_garbage()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"heater-chaos-{Guid.NewGuid():N}");
+        var options = new ChaosOptions
+        {
+            Sensors = 300,
+            Readings = 9_000,
+            Kills = 1,
+            BrokerDown = TimeSpan.FromSeconds(3),
+            PostgresDown = TimeSpan.FromSeconds(3),
+            // 30 rounds over about a minute, so that the faults hit a service at work.
+            Rate = 150,
+            Timeout = TimeSpan.FromMinutes(3),
+            RunsFolder = folder,
+            Report = Path.Combine(folder, "chaos-report.json"),
+        };
+        var log = new StringWriter();
+        ChaosReport report;
+        try
+        {
+            report = await ChaosRun.RunAsync(options, log);
+        }
+        finally
+        {
+            output.WriteLine(log.ToString());
+        }
+
+        output.WriteLine(await File.ReadAllTextAsync(options.Report));
+        Assert.True(report.CaughtUp, report.Note);
+
+        // The faults really happened: a replacement silo was started, the broker echoed down and up, and the
+        // silos saw PostgreSQL refuse connections.
+        Assert.Equal(["broker-down", "postgres-down", "silo-kill"], report.Faults.Select(f => f.Kind).Order());
+        Assert.All(report.Faults, f => Assert.NotNull(f.RecoverySeconds));
+        Assert.True(File.Exists(Path.Combine(report.RunFolder, "silo-3.log")), "the killed silo's replacement was started");
+        var broker = await File.ReadAllTextAsync(Path.Combine(report.RunFolder, "broker.log"));
+        Assert.Contains("Embedded Kafka down", broker, StringComparison.Ordinal);
+        Assert.Contains("Embedded Kafka up", broker, StringComparison.Ordinal);
+        Assert.Contains(Directory.GetFiles(report.RunFolder, "silo-*.log"),
+            f => File.ReadLines(f).Any(l => l.Contains("Npgsql", StringComparison.Ordinal)));
+
+        Assert.True(report.ExpectedCommands > 2_000, $"the workload should switch heaters often; it expected {report.ExpectedCommands}");
+        Assert.True(report.GarbageSent > 50, $"garbage sent: {report.GarbageSent}");
+        Assert.True(report.Lost == 0, $"{report.Lost} commands lost: {string.Join("; ", report.LostSensors)}");
+        Assert.Empty(report.GarbageMissing);
+        Assert.Empty(report.UnexpectedDeadLetters);
+        Assert.Equal(0, report.MalformedCommands);
+        Assert.True(report.Passed);
+        Directory.Delete(folder, recursive: true); // kept on failure, for the process logs
+    }
+}

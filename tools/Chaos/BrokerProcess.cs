@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace HeaterOrleans.Chaos;
+
+/// <summary>
+/// The embedded broker in a process of its own (<c>HeaterOrleans.Silo kafka-only</c>), so that it keeps the
+/// data while silos die, and takes <c>down</c>/<c>up</c> on standard input for outages.
+/// </summary>
+internal sealed partial class BrokerProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+
+    private BrokerProcess(ChildProcess process, string bootstrapServers)
+    {
+        _process = process;
+        BootstrapServers = bootstrapServers;
+    }
+
+    public string BootstrapServers { get; }
+
+    public static async Task<BrokerProcess> StartAsync(string siloPath, int partitions, string runFolder, CancellationToken cancellationToken)
+    {
+        var process = ChildProcess.Start(
+            "broker", siloPath, ["kafka-only", string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={partitions}")],
+            Path.Combine(runFolder, "broker.log"), redirectInput: true);
+        try
+        {
+            var line = await process.WaitForLineAsync(l => Listening().IsMatch(l), TimeSpan.FromSeconds(30), cancellationToken);
+            return new BrokerProcess(process, Listening().Match(line).Groups[1].Value);
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every broker of the cluster refuses connections until <see cref="UpAsync"/>.</summary>
+    public Task DownAsync(CancellationToken cancellationToken) => CommandAsync("down", "Embedded Kafka down", cancellationToken);
+
+    public Task UpAsync(CancellationToken cancellationToken) => CommandAsync("up", "Embedded Kafka up", cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await _process.SendLineAsync("exit");
+                await _process.WaitForExitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (IOException)
+            {
+                // Its input is closed: it is going anyway; Dispose kills what is left.
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task CommandAsync(string command, string echo, CancellationToken cancellationToken)
+    {
+        var from = _process.LineCount;
+        await _process.SendLineAsync(command);
+        await _process.WaitForLineAsync(l => l.StartsWith(echo, StringComparison.Ordinal), TimeSpan.FromSeconds(10), cancellationToken, from);
+    }
+
+    [GeneratedRegex(@"^Embedded Kafka listening on (\S+)")]
+    private static partial Regex Listening();
+}

@@ -1,0 +1,8 @@
+namespace HeaterOrleans.Chaos;
+
+internal enum FaultKind
+{
+    SiloKill,
+    BrokerDown,
+    PostgresDown,
+}
