@@ -19,20 +19,13 @@ public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper out
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 6);
         var workload = new Workload(kafka, sensors: 300);
-        string[] Args() =>
-        [
-            .. PostgreSqlRestartTests.SiloArgs(kafka, database),
-            $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
-        ];
-
-        using var first = SiloChildProcess.Start(Args());
+        using var first = SiloChildProcess.StartOn(kafka, database);
         await Eventually.True(() => first.Logged("Ingress assigned"), TimeSpan.FromSeconds(60), "the first silo to get partitions");
         await workload.SendSettingsAsync();
         await Phase("1 silo", [workload], kafka, rounds: 15);
 
-        using var second = SiloChildProcess.Start(Args());
-        using var third = SiloChildProcess.Start(Args());
+        using var second = SiloChildProcess.StartOn(kafka, database);
+        using var third = SiloChildProcess.StartOn(kafka, database);
         await Eventually.True(() => second.Logged("Ingress assigned") && third.Logged("Ingress assigned"),
             TimeSpan.FromSeconds(60), "the new silos to take partitions over");
         // Orleans does not move live activations to new silos; sensors that appear now are placed on all three.

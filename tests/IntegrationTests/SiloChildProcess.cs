@@ -14,6 +14,15 @@ public sealed class SiloChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>A silo process on <paramref name="kafka"/> and a PostgreSQL database, on fresh loopback ports.</summary>
+    public static SiloChildProcess StartOn(TestBroker kafka, string database, params string[] extra) => Start(
+    [
+        .. PostgreSqlRestartTests.SiloArgs(kafka, database),
+        $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
+        "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
+        .. extra,
+    ]);
+
     public static SiloChildProcess Start(params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "HeaterOrleans.Silo"))

@@ -28,15 +28,8 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 8);
         var workload = new Workload(kafka, sensors: 200);
-        string[] Args() =>
-        [
-            .. PostgreSqlRestartTests.SiloArgs(kafka, database), .. FastFailureDetection,
-            $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
-        ];
-
-        using var victim = SiloChildProcess.Start(Args());
-        using var survivor = SiloChildProcess.Start(Args());
+        using var victim = SiloChildProcess.StartOn(kafka, database, FastFailureDetection);
+        using var survivor = SiloChildProcess.StartOn(kafka, database, FastFailureDetection);
         await Eventually.True(() => victim.Logged("Ingress assigned") && survivor.Logged("Ingress assigned"),
             TimeSpan.FromSeconds(60), "both silos to get partitions");
         await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
@@ -119,14 +112,7 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 4);
         var workload = new Workload(kafka, sensors: 100);
-        string[] Args() =>
-        [
-            .. PostgreSqlRestartTests.SiloArgs(kafka, database),
-            $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
-        ];
-
-        using var first = SiloChildProcess.Start(Args());
+        using var first = SiloChildProcess.StartOn(kafka, database);
         await Eventually.True(() => first.Logged("Ingress assigned"), TimeSpan.FromSeconds(60), "the first silo to get partitions");
         await workload.SendSettingsAsync();
         for (var round = 0; round < 10; round++)
@@ -144,7 +130,7 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         Assert.Equal(0, await stopping);
         Assert.True(first.Logged("Ingress revoked"), "the stopping silo should give its partitions back");
 
-        using var second = SiloChildProcess.Start(Args());
+        using var second = SiloChildProcess.StartOn(kafka, database);
         for (var round = 15; round < 25; round++)
         {
             await workload.SendRoundAsync();
