@@ -215,7 +215,12 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress)
     private IConsumer<byte[]?, byte[]?> CommandsFromNow(string bootstrap)
     {
         var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-probe", FetchWaitMaxMs = 1 }).Build();
-        consumer.Assign(Enumerable.Range(0, options.Partitions).Select(p => new TopicPartitionOffset(Commands, p, Offset.End)));
+        // The ends as of now, explicitly: Offset.End would be resolved at the first fetch and miss what came before.
+        consumer.Assign(Enumerable.Range(0, options.Partitions).Select(p =>
+        {
+            var partition = new TopicPartition(Commands, p);
+            return new TopicPartitionOffset(partition, consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High);
+        }));
         return consumer;
     }
 
