@@ -20,7 +20,6 @@ public sealed partial class SensorGrain(
     /// <summary>The grain storage the silo must register for sensor state.</summary>
     public const string StorageName = "sensors";
 
-    private IAsyncStream<HeaterControl>? _commands;
 
     // True when the in-memory LastReading/UpdatedAt are newer than what is stored.
     private bool _informationalDirty;
@@ -32,8 +31,6 @@ public sealed partial class SensorGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _commands = this.GetStreamProvider(StreamNames.CommandsProvider)
-            .GetStream<HeaterControl>(StreamId.Create(StreamNames.CommandsNamespace, this.GetPrimaryKeyLong()));
         GrainMetrics.Activated();
         return Task.CompletedTask;
     }
@@ -96,7 +93,7 @@ public sealed partial class SensorGrain(
             RequestContext.Set(CommandHeaders.ReadingTime, reading.Timestamp.ToUnixTimeMilliseconds());
             try
             {
-                await _commands!.OnNextAsync(action.Value.ToMessage(SensorId));
+                await Commands().OnNextAsync(action.Value.ToMessage(SensorId));
             }
             finally
             {
@@ -109,6 +106,12 @@ public sealed partial class SensorGrain(
 
         await StoreAsync(current.Setting, action, _publishedNotStored!.Value.Sequence);
     }
+
+    // Looked up per command rather than held: a stream handle per active sensor costs memory at a million
+    // sensors, and only a minority of readings send a command.
+    private IAsyncStream<HeaterControl> Commands() =>
+        this.GetStreamProvider(StreamNames.CommandsProvider)
+            .GetStream<HeaterControl>(StreamId.Create(StreamNames.CommandsNamespace, this.GetPrimaryKeyLong()));
 
     public Task<SensorSnapshot?> GetSnapshotAsync()
     {
