@@ -62,8 +62,10 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
             () => service.Kafka.ReadAll(TestBroker.Commands).Count(r => HeaterControl.Parser.ParseFrom(r.Message.Value).SensorID == sensor) == 3 &&
                   service.Kafka.ReadAll(TestBroker.DeadLetter).Any(r => Encoding.UTF8.GetString(r.Message.Value ?? []) == "garbage for the metrics test"),
             TimeSpan.FromSeconds(30), "the commands and the dead letter of this test");
-        var scrape = await ScrapeAsync();
-        Assert.True(Value(scrape, "heater_readings_total") >= before + 3);
+        // Counters move when the grain call returns, just after the command is out; scrapes are cached briefly.
+        var scrape = await Eventually.Get(() => ScrapeAsync().GetAwaiter().GetResult(),
+            s => Value(s, "heater_readings_total") >= before + 3 && Value(s, "heater_command_latency_milliseconds_count") >= 3,
+            TimeSpan.FromSeconds(10), "the counters to move");
 
         Assert.True(Value(scrape, "heater_commands_total", "action=\"On\"") >= 2);
         Assert.True(Value(scrape, "heater_commands_total", "action=\"Off\"") >= 1);

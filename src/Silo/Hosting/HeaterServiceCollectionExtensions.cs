@@ -19,7 +19,6 @@ public static class HeaterServiceCollectionExtensions
         services.AddValidatedOptions<KafkaOptions, KafkaOptionsValidator>(configuration, KafkaOptions.SectionName);
         services.AddValidatedOptions<StorageOptions, HostingOptionsValidator>(configuration, StorageOptions.SectionName);
         services.AddValidatedOptions<SiloHostingOptions, HostingOptionsValidator>(configuration, SiloHostingOptions.SectionName);
-        services.AddMetrics();
         services.AddSingleton<HeaterMetrics>();
         // Started first, so the broker's address is printed before anything else talks to it.
         services.AddSingleton<KafkaClientFactory>();

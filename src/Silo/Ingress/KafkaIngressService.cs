@@ -35,6 +35,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private readonly CancellationTokenSource _stopping = new();
     private bool _hasAssignment;
     private DateTime _nextLagMeasurement;
+    private readonly HashSet<TopicPartition> _lagMeasured = [];
     private int _assignedPartitions;
 
     // Cancels the processing of records still in flight once a stop has waited the drain timeout for them.
@@ -363,10 +364,14 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
             }
         }
 
-        foreach (var gone in _metrics.Lag.Keys.Where(p => !_partitions.ContainsKey(p)))
+        // Forget the partitions this silo measured and no longer owns (the gauge is shared by the process).
+        foreach (var gone in _lagMeasured.Where(p => !_partitions.ContainsKey(p)).ToList())
         {
             _metrics.Lag.TryRemove(gone, out _);
+            _lagMeasured.Remove(gone);
         }
+
+        _lagMeasured.UnionWith(_partitions.Keys);
     }
 
     private void OnAssigned(List<TopicPartition> assigned)

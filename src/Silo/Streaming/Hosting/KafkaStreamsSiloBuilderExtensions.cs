@@ -14,7 +14,6 @@ public static class KafkaStreamsSiloBuilderExtensions
     {
         configureOptions(builder.Services.AddOptions<KafkaStreamOptions>(name));
         builder.Services.TryAddSingleton<KafkaStreamProducers>();
-        builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<HeaterMetrics>();
         builder.Services.AddSingleton<IConfigurationValidator>(sp =>
             new KafkaStreamOptionsValidator(sp.GetRequiredService<IOptionsMonitor<KafkaStreamOptions>>().Get(name), name));
