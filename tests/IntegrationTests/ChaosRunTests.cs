@@ -56,12 +56,12 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
         Assert.Contains(Directory.GetFiles(report.RunFolder, "silo-*.log"),
             f => File.ReadLines(f).Any(l => l.Contains("Npgsql", StringComparison.Ordinal)));
 
-        Assert.True(report.ExpectedCommands > 2_000, $"the workload should switch heaters often; it expected {report.ExpectedCommands}");
+        Assert.True(report.Output.ExpectedCommands > 2_000, $"the workload should switch heaters often; it expected {report.Output.ExpectedCommands}");
         Assert.True(report.GarbageSent > 50, $"garbage sent: {report.GarbageSent}");
-        Assert.True(report.Lost == 0, $"{report.Lost} commands lost: {string.Join("; ", report.LostSensors)}");
-        Assert.Empty(report.GarbageMissing);
-        Assert.Empty(report.UnexpectedDeadLetters);
-        Assert.Equal(0, report.MalformedCommands);
+        Assert.True(report.Output.Lost == 0, $"{report.Output.Lost} commands lost: {string.Join("; ", report.Output.LostSensors)}");
+        Assert.Empty(report.Output.GarbageMissing);
+        Assert.Empty(report.Output.UnexpectedDeadLetters);
+        Assert.Equal(0, report.Output.MalformedCommands);
         Assert.True(report.Passed);
         Directory.Delete(folder, recursive: true); // kept on failure, for the process logs
     }

@@ -19,33 +19,10 @@ public sealed record ChaosReport
     /// <summary>Why figures are missing, when they are (the workload could not be produced in time).</summary>
     public string? Note { get; init; }
 
-    public int ExpectedCommands { get; init; }
-
-    public int CommandsSeen { get; init; }
-
-    /// <summary>Model commands missing from the commands topic (in order), summed over sensors.</summary>
-    public int Lost { get; init; }
-
-    public List<LostSensor> LostSensors { get; init; } = [];
-
-    /// <summary>Commands beyond the model's count: at-least-once replays after a crash.</summary>
-    public int Duplicates { get; init; }
-
-    public int MalformedCommands { get; init; }
-
-    public int SensorsOnSeveralPartitions { get; init; }
+    /// <summary>What came out of the service, checked against the model; empty when the check did not run.</summary>
+    public CheckResult Output { get; init; } = new();
 
     public int GarbageSent { get; init; }
-
-    /// <summary>Garbage records found in the dead-letter topic.</summary>
-    public int DeadLettered { get; init; }
-
-    /// <summary>Garbage records dead-lettered more than once (replays).</summary>
-    public int DeadLetterRepeats { get; init; }
-
-    public List<GarbageSent> GarbageMissing { get; init; } = [];
-
-    public List<UnexpectedDeadLetter> UnexpectedDeadLetters { get; init; } = [];
 
     public List<FaultRecord> Faults { get; init; } = [];
 
@@ -57,5 +34,5 @@ public sealed record ChaosReport
     /// <summary>Input records (readings, settings, garbage) per second over <see cref="ProcessingSeconds"/>.</summary>
     public double RecordsPerSecond { get; init; }
 
-    public bool Passed => CaughtUp && Lost == 0 && GarbageMissing.Count == 0 && UnexpectedDeadLetters.Count == 0 && MalformedCommands == 0;
+    public bool Passed => CaughtUp && Output is { Lost: 0, GarbageMissing.Count: 0, UnexpectedDeadLetters.Count: 0, MalformedCommands: 0 };
 }

@@ -115,20 +115,7 @@ public static class ChaosRun
                 var commands = TopicReader.ReadAll(broker.BootstrapServers, Topics.Commands, options.Partitions, TimeSpan.FromMinutes(5));
                 var deadLetters = TopicReader.ReadAll(broker.BootstrapServers, Topics.DeadLetter, options.Partitions, TimeSpan.FromMinutes(2));
                 var check = OutputChecker.Check(plan, commands, deadLetters, producer.Garbage);
-                report = report with
-                {
-                    ExpectedCommands = check.ExpectedCommands,
-                    CommandsSeen = check.CommandsSeen,
-                    Lost = check.Lost,
-                    LostSensors = check.LostSensors,
-                    Duplicates = check.Duplicates,
-                    MalformedCommands = check.MalformedCommands,
-                    SensorsOnSeveralPartitions = check.SensorsOnSeveralPartitions,
-                    DeadLettered = check.DeadLettered,
-                    DeadLetterRepeats = check.DeadLetterRepeats,
-                    GarbageMissing = check.GarbageMissing,
-                    UnexpectedDeadLetters = check.UnexpectedDeadLetters,
-                };
+                report = report with { Output = check };
             }
 
             report = report with { TotalSeconds = Math.Round(log.Elapsed.TotalSeconds, 1) };

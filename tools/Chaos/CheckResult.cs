@@ -1,7 +1,7 @@
 namespace HeaterOrleans.Chaos;
 
 /// <summary>What came out of the service, compared with the reference model and the garbage sent.</summary>
-internal sealed record CheckResult
+public sealed record CheckResult
 {
     public int ExpectedCommands { get; init; }
 

@@ -13,15 +13,15 @@ public static class ReportPrinter
         Add(figures, "readings", N(report.Readings));
         Add(figures, "settings", N(report.Settings));
         Add(figures, "caught up", report.CaughtUp ? "yes" : "[red]NO[/]");
-        Add(figures, "expected commands", N(report.ExpectedCommands));
-        Add(figures, "commands seen", N(report.CommandsSeen));
-        Add(figures, "lost", report.Lost == 0 ? "0" : $"[red]{N(report.Lost)} ({report.LostSensors.Count}+ sensors)[/]");
-        Add(figures, "duplicates", N(report.Duplicates));
-        Add(figures, "malformed commands", Bad(report.MalformedCommands));
+        Add(figures, "expected commands", N(report.Output.ExpectedCommands));
+        Add(figures, "commands seen", N(report.Output.CommandsSeen));
+        Add(figures, "lost", report.Output.Lost == 0 ? "0" : $"[red]{N(report.Output.Lost)} ({report.Output.LostSensors.Count}+ sensors)[/]");
+        Add(figures, "duplicates", N(report.Output.Duplicates));
+        Add(figures, "malformed commands", Bad(report.Output.MalformedCommands));
         Add(figures, "garbage sent", N(report.GarbageSent));
-        Add(figures, "dead-lettered", $"{N(report.DeadLettered)} (repeats {N(report.DeadLetterRepeats)})");
-        Add(figures, "garbage missing from DLQ", Bad(report.GarbageMissing.Count));
-        Add(figures, "valid records dead-lettered", Bad(report.UnexpectedDeadLetters.Count));
+        Add(figures, "dead-lettered", $"{N(report.Output.DeadLettered)} (repeats {N(report.Output.DeadLetterRepeats)})");
+        Add(figures, "garbage missing from DLQ", Bad(report.Output.GarbageMissing.Count));
+        Add(figures, "valid records dead-lettered", Bad(report.Output.UnexpectedDeadLetters.Count));
         Add(figures, "total time", $"{report.TotalSeconds:F1} s");
         Add(figures, "processing time", $"{report.ProcessingSeconds:F1} s");
         Add(figures, "throughput", $"{N((int)report.RecordsPerSecond)} records/s");
@@ -41,17 +41,17 @@ public static class ReportPrinter
             console.MarkupLine($"[red]{Markup.Escape(note)}[/]");
         }
 
-        foreach (var lost in report.LostSensors)
+        foreach (var lost in report.Output.LostSensors)
         {
             console.MarkupLine(Markup.Escape($"lost: sensor {lost.SensorId} ({lost.Note}): expected {lost.Expected}, seen {lost.Seen}"));
         }
 
-        foreach (var g in report.GarbageMissing.Take(20))
+        foreach (var g in report.Output.GarbageMissing.Take(20))
         {
             console.MarkupLine(Markup.Escape($"not dead-lettered: {g.Topic}[{g.Partition}]@{g.Offset} ({g.Kind})"));
         }
 
-        foreach (var d in report.UnexpectedDeadLetters.Take(20))
+        foreach (var d in report.Output.UnexpectedDeadLetters.Take(20))
         {
             console.MarkupLine(Markup.Escape($"valid record dead-lettered: {d.Topic}[{d.Partition}]@{d.Offset}: {d.Reason}"));
         }
