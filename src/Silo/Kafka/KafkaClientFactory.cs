@@ -114,6 +114,9 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
         config.BootstrapServers = BootstrapServers;
         config.GroupId = groupId;
         config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        // Incremental rebalances: a silo joining or leaving moves only the partitions that change owner;
+        // the others keep flowing (and keep their uncommitted work) through the rebalance.
+        config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
         config.EnableAutoOffsetStore = false;
         config.EnableAutoCommit = true;
         // Stored offsets are committed every second (librdkafka: 5 s): after a crash, less is applied twice.
