@@ -36,7 +36,7 @@ public sealed class EndToEndTests : IDisposable
         {
             var (desired, up, down) = (20.0 + (id % 3), 0.5, 0.25 * (id % 4));
             models[id].Setting(desired, up, down);
-            await Send(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = desired, UpDelta = up, DownDelta = down });
+            await _kafka.SendAsync(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = desired, UpDelta = up, DownDelta = down });
         }
 
         garbage.Add(await _kafka.ProduceAsync(TestBroker.Settings, Encoding.UTF8.GetBytes("g1"), [0xFF, 0xFF, 0xFF],
@@ -64,7 +64,7 @@ public sealed class EndToEndTests : IDisposable
                 var t = 17.5 + (random.Next(0, 28) * 0.25);
                 models[id].Reading(t);
                 sends.Add(id <= KeyedSensors
-                    ? Send(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = t })
+                    ? _kafka.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = t })
                     // Like the original heater: JSON, no key. One partition per sensor keeps its order.
                     : _kafka.ProduceAsync(TestBroker.Readings, null, Utf8(Invariant($$"""{"sensorID":{{id}},"temperature":{{t}}}""")), partition: id % 4));
             }
@@ -160,9 +160,6 @@ public sealed class EndToEndTests : IDisposable
     }
 
     public void Dispose() => _kafka.Dispose();
-
-    private Task<DeliveryResult<byte[]?, byte[]?>> Send(string topic, int sensorId, IMessage message) =>
-        _kafka.ProduceAsync(topic, TestBroker.Key(sensorId), message.ToByteArray());
 
     private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
         record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;

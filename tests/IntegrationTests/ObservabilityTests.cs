@@ -23,7 +23,7 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         var trace = ActivityTraceId.CreateRandom();
         var caller = ActivitySpanId.CreateRandom();
         var headers = new Headers { { "traceparent", Encoding.ASCII.GetBytes($"00-{trace}-{caller}-01") } };
-        await service.Kafka.ProduceAsync(TestBroker.Readings, TestBroker.Key(sensor), new SensorData { SensorID = sensor, Temperature = 25 }.ToByteArray(), headers);
+        await service.Kafka.SendAsync(TestBroker.Readings, sensor, new SensorData { SensorID = sensor, Temperature = 25 }, headers);
 
         var command = await Eventually.Get(
             () => service.Kafka.ReadAll(TestBroker.Commands).FirstOrDefault(r => HeaterControl.Parser.ParseFrom(r.Message.Value).SensorID == sensor),
@@ -53,7 +53,7 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         await SetAsync(sensor, desired: 20);
         foreach (var t in new[] { 10.0, 30.0, 10.0 })
         {
-            await service.Kafka.ProduceAsync(TestBroker.Readings, TestBroker.Key(sensor), new SensorData { SensorID = sensor, Temperature = t }.ToByteArray());
+            await service.Kafka.SendAsync(TestBroker.Readings, sensor, new SensorData { SensorID = sensor, Temperature = t });
         }
 
         await service.Kafka.ProduceAsync(TestBroker.Readings, null, Encoding.UTF8.GetBytes("garbage for the metrics test"));
@@ -154,8 +154,7 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
 
     private async Task SetAsync(int sensor, double desired)
     {
-        await service.Kafka.ProduceAsync(TestBroker.Settings, TestBroker.Key(sensor),
-            new TemperatureControl { SensorID = sensor, Desired = desired, UpDelta = 0.5, DownDelta = 0.5 }.ToByteArray());
+        await service.Kafka.SendAsync(TestBroker.Settings, sensor, new TemperatureControl { SensorID = sensor, Desired = desired, UpDelta = 0.5, DownDelta = 0.5 });
         await Eventually.True(
             () => service.Grains.GetGrain<ISensorGrain>(sensor).GetSnapshotAsync().GetAwaiter().GetResult()?.Setting?.Desired == desired,
             TimeSpan.FromSeconds(30), $"sensor {sensor}'s setting");

@@ -25,13 +25,13 @@ public sealed class PostgreSqlRestartTests(PostgresFixture postgres)
             var grains = silo.Services.GetRequiredService<IGrainFactory>();
             foreach (var id in sensors)
             {
-                await Send(first, TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
+                await first.SendAsync(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
             }
 
             await Eventually.True(() => sensors.All(id => Snapshot(grains, id)?.Setting is not null), TimeSpan.FromSeconds(60), "settings applied");
             foreach (var id in sensors)
             {
-                await Send(first, TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = 25 }); // Off
+                await first.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = 25 }); // Off
             }
 
             await Eventually.True(() => first.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
@@ -51,8 +51,8 @@ public sealed class PostgreSqlRestartTests(PostgresFixture postgres)
             Assert.Equal(new SensorSetting(20, 0.5, 0.5), snapshot?.Setting);
             Assert.Equal(HeaterAction.Off, snapshot?.LastAction);
 
-            await Send(broker, TestBroker.Readings, 1, new SensorData { SensorID = 1, Temperature = 26 }); // same band: nothing
-            await Send(broker, TestBroker.Readings, 2, new SensorData { SensorID = 2, Temperature = 10 }); // crosses: On
+            await broker.SendAsync(TestBroker.Readings, 1, new SensorData { SensorID = 1, Temperature = 26 }); // same band: nothing
+            await broker.SendAsync(TestBroker.Readings, 2, new SensorData { SensorID = 2, Temperature = 10 }); // crosses: On
             await Eventually.True(() => broker.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
                 TimeSpan.FromSeconds(60), "the second silo to commit everything");
             await silo.StopAsync();
@@ -76,9 +76,6 @@ public sealed class PostgreSqlRestartTests(PostgresFixture postgres)
 
     private static SensorSnapshot? Snapshot(IGrainFactory grains, int id) =>
         grains.GetGrain<ISensorGrain>(id).GetSnapshotAsync().GetAwaiter().GetResult();
-
-    private static Task Send(TestBroker kafka, string topic, int id, IMessage message) =>
-        kafka.ProduceAsync(topic, TestBroker.Key(id), message.ToByteArray());
 
     private static List<HeaterControl> Commands(TestBroker kafka) =>
         [.. kafka.ReadAll(TestBroker.Commands).Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value))];

@@ -29,13 +29,13 @@ public sealed class ProcessingFailureTests : IDisposable
 
         foreach (var id in new[] { PoisonedSensor, FlakySensor })
         {
-            await Send(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
+            await _kafka.SendAsync(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
         }
 
         await Eventually.True(() => _kafka.GroupCaughtUp("heater-controller", TestBroker.Settings), TimeSpan.FromSeconds(30), "settings applied");
-        var poison = await Send(TestBroker.Readings, PoisonedSensor, new SensorData { SensorID = PoisonedSensor, Temperature = PoisonTemperature });
-        await Send(TestBroker.Readings, PoisonedSensor, new SensorData { SensorID = PoisonedSensor, Temperature = 25 });
-        await Send(TestBroker.Readings, FlakySensor, new SensorData { SensorID = FlakySensor, Temperature = 10 });
+        var poison = await _kafka.SendAsync(TestBroker.Readings, PoisonedSensor, new SensorData { SensorID = PoisonedSensor, Temperature = PoisonTemperature });
+        await _kafka.SendAsync(TestBroker.Readings, PoisonedSensor, new SensorData { SensorID = PoisonedSensor, Temperature = 25 });
+        await _kafka.SendAsync(TestBroker.Readings, FlakySensor, new SensorData { SensorID = FlakySensor, Temperature = 10 });
 
         await Eventually.True(() => _kafka.GroupCaughtUp("heater-controller", TestBroker.Readings), TimeSpan.FromSeconds(30), "every reading committed");
         var commands = _kafka.ReadAll(TestBroker.Commands).Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value)).ToList();
@@ -77,7 +77,4 @@ public sealed class ProcessingFailureTests : IDisposable
             await call.Invoke();
         }
     }
-
-    private Task<DeliveryResult<byte[]?, byte[]?>> Send(string topic, int id, IMessage message) =>
-        _kafka.ProduceAsync(topic, TestBroker.Key(id), message.ToByteArray());
 }

@@ -32,9 +32,9 @@ public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper out
         var newcomers = new Workload(kafka, sensors: 300, seed: 12, firstSensorId: 1001);
         await newcomers.SendSettingsAsync();
         await Phase("3 silos", [workload, newcomers], kafka, rounds: 15);
-        await Eventually.True(() => new[] { first, second, third }.All(s => ActiveSensors(s) > 0),
+        await Eventually.True(() => new[] { first, second, third }.All(s => s.ActiveSensors > 0),
             TimeSpan.FromSeconds(20), "sensor grains in every silo");
-        output.WriteLine($"sensors active per silo: {string.Join(", ", new[] { first, second, third }.Select(ActiveSensors))}");
+        output.WriteLine($"sensors active per silo: {string.Join(", ", new[] { first, second, third }.Select(s => s.ActiveSensors))}");
 
         var stops = new[] { second.TerminateAsync(TimeSpan.FromSeconds(60)), third.TerminateAsync(TimeSpan.FromSeconds(60)) };
         await Phase("back to 1 silo", [workload, newcomers], kafka, rounds: 15);
@@ -65,8 +65,4 @@ public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper out
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: {rounds * workloads.Sum(w => w.Sensors.Count())} readings processed in {clock.Elapsed.TotalSeconds:F1} s"));
     }
-
-    private static long ActiveSensors(SiloChildProcess silo) =>
-        silo.Output.Select(line => Regex.Match(line, @"(\d+) sensors active here")).Where(m => m.Success)
-            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).LastOrDefault();
 }

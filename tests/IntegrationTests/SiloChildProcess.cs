@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace HeaterOrleans.IntegrationTests;
 
@@ -45,6 +47,11 @@ public sealed class SiloChildProcess : IDisposable
         process.BeginErrorReadLine();
         return child;
     }
+
+    /// <summary>Sensor grains active in this silo, from its latest summary line (0 before the first).</summary>
+    public long ActiveSensors =>
+        Output.Select(line => Regex.Match(line, @"(\d+) sensors active here")).Where(m => m.Success)
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).LastOrDefault();
 
     public bool Logged(string text) => Output.Any(line => line.Contains(text, StringComparison.Ordinal));
 

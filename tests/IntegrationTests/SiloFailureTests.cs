@@ -36,9 +36,9 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
 
         await workload.SendSettingsAsync();
         // Orleans spreads the sensor grains over both silos (the summary line counts those active in each).
-        await Eventually.True(() => ActiveSensors(victim) > 0 && ActiveSensors(survivor) > 0,
+        await Eventually.True(() => victim.ActiveSensors > 0 && survivor.ActiveSensors > 0,
             TimeSpan.FromSeconds(20), "sensor grains to be active in both silos");
-        output.WriteLine($"sensors active before the kill: {ActiveSensors(victim)} + {ActiveSensors(survivor)}");
+        output.WriteLine($"sensors active before the kill: {victim.ActiveSensors} + {survivor.ActiveSensors}");
         for (var round = 0; round < 30; round++)
         {
             await workload.SendRoundAsync();
@@ -144,10 +144,6 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         Assert.Empty(lost);
         Assert.Equal(0, duplicates);
     }
-
-    private static long ActiveSensors(SiloChildProcess silo) =>
-        silo.Output.Select(line => Regex.Match(line, @"(\d+) sensors active here")).Where(m => m.Success)
-            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).LastOrDefault();
 
     private static long ActiveSilos(string connectionString)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Google.Protobuf;
 using HeaterOrleans.Silo.Kafka.Embedded;
 
 namespace HeaterOrleans.IntegrationTests;
@@ -43,6 +44,10 @@ public sealed class TestBroker : IDisposable
             ? _producer.Value.ProduceAsync(new TopicPartition(topic, p), message)
             : _producer.Value.ProduceAsync(topic, message);
     }
+
+    /// <summary>A message keyed by its sensor ID, as our own producers send it.</summary>
+    public Task<DeliveryResult<byte[]?, byte[]?>> SendAsync(string topic, int sensorId, IMessage message, Headers? headers = null) =>
+        ProduceAsync(topic, Key(sensorId), message.ToByteArray(), headers);
 
     /// <summary>Every record of <paramref name="topic"/> up to its current end, partition by partition.</summary>
     public List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string topic)

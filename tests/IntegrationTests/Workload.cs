@@ -27,7 +27,7 @@ public sealed class Workload(TestBroker kafka, int sensors, int seed = 11, int f
         {
             var (desired, up, down) = (19.0 + (id % 4), 0.5, 0.5);
             _models[id].Setting(desired, up, down);
-            await Send(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = desired, UpDelta = up, DownDelta = down });
+            await kafka.SendAsync(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = desired, UpDelta = up, DownDelta = down });
         }
 
         await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Settings),
@@ -39,7 +39,7 @@ public sealed class Workload(TestBroker kafka, int sensors, int seed = 11, int f
     {
         var t = 16.0 + (_random.Next(0, 36) * 0.25);
         _models[id].Reading(t);
-        return Send(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = t });
+        return kafka.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = t });
     }));
 
     /// <summary>
@@ -78,7 +78,4 @@ public sealed class Workload(TestBroker kafka, int sensors, int seed = 11, int f
 
         return (expected, duplicates, lost);
     }
-
-    private Task Send(string topic, int id, IMessage message) =>
-        kafka.ProduceAsync(topic, TestBroker.Key(id), message.ToByteArray());
 }

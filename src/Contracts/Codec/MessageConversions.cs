@@ -19,5 +19,4 @@ public static class MessageConversions
     public static HeaterControl ToMessage(this HeaterAction action, int sensorId) =>
         new() { SensorID = sensorId, Command = (HeaterCommand)(int)action };
 
-    public static HeaterAction ToAction(this HeaterCommand command) => (HeaterAction)(int)command;
 }

@@ -119,6 +119,18 @@ CREATE TABLE IF NOT EXISTS orleansmembershiptable
     PRIMARY KEY (deploymentid, address, port, generation)
 );
 
+-- Moves the table version on from the one the silo read; false when another silo moved it first.
+CREATE OR REPLACE FUNCTION heater_bump_membership_version(p_deploymentid varchar, p_version integer)
+    RETURNS boolean
+    LANGUAGE sql
+AS $$
+    WITH bumped AS (
+        UPDATE orleansmembershipversiontable SET version = version + 1, timestamp = now()
+         WHERE deploymentid = p_deploymentid AND version = p_version
+        RETURNING 1)
+    SELECT count(*) > 0 FROM bumped
+$$;
+
 -- Both membership writes bump the table version first and undo it (by failing the sub-block) when
 -- the row part does not apply, so the result is all or nothing; 1 = done, 0 = lost the race.
 CREATE OR REPLACE FUNCTION heater_insert_member(
@@ -132,10 +144,7 @@ DECLARE
     changed integer;
 BEGIN
     BEGIN
-        UPDATE orleansmembershipversiontable SET version = version + 1, timestamp = now()
-         WHERE deploymentid = p_deploymentid AND version = p_version;
-        GET DIAGNOSTICS changed = ROW_COUNT;
-        IF changed = 0 THEN
+        IF NOT heater_bump_membership_version(p_deploymentid, p_version) THEN
             RETURN QUERY SELECT 0;
             RETURN;
         END IF;
@@ -167,10 +176,7 @@ DECLARE
     changed integer;
 BEGIN
     BEGIN
-        UPDATE orleansmembershipversiontable SET version = version + 1, timestamp = now()
-         WHERE deploymentid = p_deploymentid AND version = p_version;
-        GET DIAGNOSTICS changed = ROW_COUNT;
-        IF changed = 0 THEN
+        IF NOT heater_bump_membership_version(p_deploymentid, p_version) THEN
             RETURN QUERY SELECT 0;
             RETURN;
         END IF;
