@@ -35,6 +35,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private readonly CancellationTokenSource _stopping = new();
     private bool _hasAssignment;
     private DateTime _nextLagMeasurement;
+    private long _lastStored;
     private readonly HashSet<TopicPartition> _lagMeasured = [];
     private int _assignedPartitions;
 
@@ -334,8 +335,19 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         await _retry.ExecuteAsync(async token => await _deadLetters.PublishAsync(record, kind, reason, token), abandonToken);
     }
 
+    /// <summary>
+    /// Stores each partition's committable offset for the periodic commit. Called after every poll, but does
+    /// the work at most every few milliseconds: the commit itself only runs every second.
+    /// </summary>
     private void StoreCommittable(IConsumer<byte[]?, byte[]?> consumer)
     {
+        var now = Environment.TickCount64;
+        if (now - _lastStored < 10)
+        {
+            return;
+        }
+
+        _lastStored = now;
         foreach (var (partition, offsets) in _partitions)
         {
             if (offsets.TakeCommittable() is { } next)
