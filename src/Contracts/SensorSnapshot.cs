@@ -7,4 +7,5 @@ public sealed record SensorSnapshot(
     [property: Id(1)] SensorSetting? Setting,
     [property: Id(2)] HeaterAction? LastAction,
     [property: Id(3)] double? LastReading,
-    [property: Id(4)] DateTimeOffset? UpdatedAt);
+    [property: Id(4)] DateTimeOffset? UpdatedAt,
+    [property: Id(5)] DateTimeOffset? StaleSince = null);

@@ -10,18 +10,42 @@ public static class GrainMetrics
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> StoreFailures =
         Meter.CreateCounter<long>("heater.storage.write_failures", description: "Sensor state writes that failed and will be retried");
+    private static readonly Counter<long> FailsafeOffs =
+        Meter.CreateCounter<long>("heater.failsafe.triggered", description: "Heaters switched Off because their sensor went silent");
 
     private static long _active;
+    private static long _stale;
 
-    static GrainMetrics() =>
+    static GrainMetrics()
+    {
         Meter.CreateObservableGauge("heater.sensors.active", () => Active, description: "Sensor grains active in this silo");
+        Meter.CreateObservableGauge("heater.sensors.stale", () => Stale,
+            description: "Active sensor grains whose heater the failsafe holds Off until the sensor reads again");
+    }
 
     /// <summary>Sensor grains active in this silo.</summary>
     public static long Active => Interlocked.Read(ref _active);
+
+    /// <summary>Active sensor grains marked stale in this silo.</summary>
+    public static long Stale => Interlocked.Read(ref _stale);
 
     internal static void Activated() => Interlocked.Increment(ref _active);
 
     internal static void Deactivated() => Interlocked.Decrement(ref _active);
 
     internal static void StoreFailed() => StoreFailures.Add(1);
+
+    internal static void FailsafeTriggered() => FailsafeOffs.Add(1);
+
+    internal static void StaleChanged(bool stale)
+    {
+        if (stale)
+        {
+            Interlocked.Increment(ref _stale);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _stale);
+        }
+    }
 }

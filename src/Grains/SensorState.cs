@@ -3,8 +3,8 @@ using HeaterOrleans.Contracts;
 namespace HeaterOrleans.Grains;
 
 /// <summary>
-/// Persisted per-sensor state. <see cref="Setting"/> and <see cref="LastAction"/> are what correctness
-/// depends on and are stored before a call returns; <see cref="LastReading"/> and
+/// Persisted per-sensor state. <see cref="Setting"/>, <see cref="LastAction"/> and <see cref="StaleSince"/> are
+/// what correctness depends on and are stored before a call returns; <see cref="LastReading"/> and
 /// <see cref="UpdatedAt"/> are informational and ride along with the next write.
 /// Ids are stable: add new members with new ids, never reuse one.
 /// </summary>
@@ -21,4 +21,7 @@ public sealed class SensorState
 
     /// <summary>Sequence number of the last command sent (the <c>heater-sequence</c> header).</summary>
     [Id(4)] public long Sequence { get; set; }
+
+    /// <summary>When the failsafe switched the heater Off because the sensor went silent; cleared by the next reading.</summary>
+    [Id(5)] public DateTimeOffset? StaleSince { get; set; }
 }

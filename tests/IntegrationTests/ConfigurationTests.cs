@@ -17,6 +17,7 @@ public sealed class ConfigurationTests
     [InlineData("--Simulator:Heaters=0", "Simulator:Heaters")]
     [InlineData("--Ingress:MaxInFlight=0", "Ingress:MaxInFlight")]
     [InlineData("--Orleans:SiloPort=70000", "Orleans:SiloPort")]
+    [InlineData("--Failsafe:StaleAfter=00:00:00.5", "Failsafe:StaleAfter")]
     public async Task Names_the_bad_key(string argument, string key)
     {
         WebApplication? app = null;

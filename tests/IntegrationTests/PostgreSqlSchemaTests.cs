@@ -12,6 +12,8 @@ public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
         "InsertMembershipVersionKey", "InsertMembershipKey", "UpdateMembershipKey", "UpdateIAmAlivetimeKey",
         "MembershipReadRowKey", "MembershipReadAllKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey",
         "CleanupDefunctSiloEntriesKey", "CleanupDefunctSiloEntryKey",
+        "UpsertReminderRowKey", "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
+        "DeleteReminderRowKey", "DeleteReminderRowsKey",
     ];
 
     [Fact]
@@ -20,7 +22,7 @@ public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
         await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
         Assert.Equal(0, await PostgreSqlSchema.CurrentVersionAsync(database, default));
 
-        Assert.Equal([1], await PostgreSqlSchema.ApplyAsync(database, default));
+        Assert.Equal([1, 2], await PostgreSqlSchema.ApplyAsync(database, default));
         var keys = await QueryKeysAsync(database);
         Assert.Equal(QueryKeys.Order(), keys.Order());
 
@@ -46,9 +48,33 @@ public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
         // Operators may run the SQL by hand (Storage:ApplySchema=false); running it twice must be harmless.
         await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
         await PostgreSqlSchema.ApplyAsync(database, default);
-        await using var again = database.CreateCommand(PostgreSqlSchema.Script(1));
-        await again.ExecuteNonQueryAsync();
+        foreach (var version in new[] { 1, 2 })
+        {
+            await using var again = database.CreateCommand(PostgreSqlSchema.Script(version));
+            await again.ExecuteNonQueryAsync();
+        }
+
         Assert.Equal(QueryKeys.Length, (await QueryKeysAsync(database)).Count);
+    }
+
+    [Fact]
+    public async Task A_database_of_an_earlier_release_gets_only_the_migrations_it_lacks()
+    {
+        await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
+        await PostgreSqlSchema.ApplyAsync(database, default);
+        // What a release before the failsafe left behind: migration 1 only.
+        await using (var downgrade = database.CreateCommand("""
+            DROP TABLE orleansreminders;
+            DELETE FROM orleansquery WHERE querykey LIKE '%Reminder%' OR querykey LIKE 'ReadRangeRows%';
+            DELETE FROM heaterorleans_schema WHERE version = 2;
+            """))
+        {
+            await downgrade.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(1, await PostgreSqlSchema.CurrentVersionAsync(database, default));
+        Assert.Equal([2], await PostgreSqlSchema.ApplyAsync(database, default));
+        Assert.Equal(QueryKeys.Order(), (await QueryKeysAsync(database)).Order());
     }
 
     private static async Task<List<string>> QueryKeysAsync(NpgsqlDataSource database)

@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Text;
-using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
-using HeaterOrleans.Grains;
-using Orleans.Hosting;
-using Orleans.TestingHost;
 
 namespace HeaterOrleans.IntegrationTests;
 
@@ -17,34 +12,11 @@ namespace HeaterOrleans.IntegrationTests;
 public sealed class SensorGrainTests : IAsyncLifetime
 {
     private static readonly SensorSetting Band20 = new(Desired: 20, UpDelta: 0.5, DownDelta: 0.5);
-    private readonly TestBroker _kafka = new(partitions: 4, TestBroker.Commands);
-    private InProcessTestCluster _cluster = null!;
+    private SensorCluster _sensors = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        var bootstrap = _kafka.BootstrapServers;
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(SensorGrain.StorageName);
-            silo.AddKafkaStreams(StreamNames.CommandsProvider, options => options.Configure(o =>
-            {
-                o.Topic = TestBroker.Commands;
-                // Fail a publish quickly when the broker is down, so the fault test stays short.
-                o.Producer = new ProducerConfig { BootstrapServers = bootstrap, LingerMs = 1, MessageTimeoutMs = 3000 };
-                o.HeaderKeys.Add(CommandHeaders.Sequence);
-                o.HeaderKeys.Add(CommandHeaders.ReadingTime);
-            }));
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _sensors = await SensorCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        _kafka.Dispose();
-    }
+    public async Task DisposeAsync() => await _sensors.DisposeAsync();
 
     [Fact]
     public async Task No_setting_means_no_command()
@@ -106,8 +78,8 @@ public sealed class SensorGrainTests : IAsyncLifetime
         var sensor = Sensor(105);
         await sensor.ApplySettingAsync(Band20);
         await sensor.ApplyReadingAsync(Reading(25));
-        await _cluster.DeactivateAsync(sensor);
-        await _cluster.WaitForDeactivationAsync(sensor);
+        await _sensors.Cluster.DeactivateAsync(sensor);
+        await _sensors.Cluster.WaitForDeactivationAsync(sensor);
 
         await sensor.ApplyReadingAsync(Reading(26));      // a new activation reads Off from storage
         await sensor.ApplyReadingAsync(Reading(10));
@@ -121,14 +93,14 @@ public sealed class SensorGrainTests : IAsyncLifetime
         var sensor = Sensor(106);
         await sensor.ApplySettingAsync(Band20);
 
-        _kafka.Broker.SetDown();
+        _sensors.Kafka.Broker.SetDown();
         try
         {
             await Assert.ThrowsAnyAsync<Exception>(() => sensor.ApplyReadingAsync(Reading(25)));
         }
         finally
         {
-            _kafka.Broker.SetUp();
+            _sensors.Kafka.Broker.SetUp();
         }
 
         Assert.Null((await sensor.GetSnapshotAsync())!.LastAction);
@@ -147,13 +119,12 @@ public sealed class SensorGrainTests : IAsyncLifetime
         await sensor.ApplyReadingAsync(new SensorReading(25, start));
         await sensor.ApplyReadingAsync(new SensorReading(20, start.AddSeconds(1)));   // no command
         await sensor.ApplyReadingAsync(new SensorReading(10, start.AddSeconds(2)));
-        await _cluster.DeactivateAsync(sensor);                                       // the sequence is stored
-        await _cluster.WaitForDeactivationAsync(sensor);
+        await _sensors.Cluster.DeactivateAsync(sensor);                                       // the sequence is stored
+        await _sensors.Cluster.WaitForDeactivationAsync(sensor);
         await sensor.ApplyReadingAsync(new SensorReading(30, start.AddSeconds(3)));
 
-        var headers = _kafka.ReadAll(TestBroker.Commands)
-            .Where(r => HeaterControl.Parser.ParseFrom(r.Message.Value).SensorID == 107)
-            .Select(r => (Sequence: Header(r, CommandHeaders.Sequence), ReadingTime: Header(r, CommandHeaders.ReadingTime)))
+        var headers = _sensors.CommandRecordsFor(107)
+            .Select(r => (Sequence: SensorCluster.Header(r, CommandHeaders.Sequence), ReadingTime: SensorCluster.Header(r, CommandHeaders.ReadingTime)))
             .ToList();
         Assert.Equal(["1", "2", "3"], headers.Select(h => h.Sequence));
         Assert.Equal(
@@ -161,16 +132,9 @@ public sealed class SensorGrainTests : IAsyncLifetime
             headers.Select(h => h.ReadingTime));
     }
 
-    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-
-    private ISensorGrain Sensor(int id) => _cluster.Client.GetGrain<ISensorGrain>(id);
+    private ISensorGrain Sensor(int id) => _sensors.Sensor(id);
 
     private static SensorReading Reading(double t) => new(t, DateTimeOffset.UtcNow);
 
-    private List<HeaterCommand> CommandsFor(int sensorId) =>
-        [.. _kafka.ReadAll(TestBroker.Commands)
-            .Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value))
-            .Where(c => c.SensorID == sensorId)
-            .Select(c => c.Command)];
+    private List<HeaterCommand> CommandsFor(int sensorId) => _sensors.CommandsFor(sensorId);
 }

@@ -44,7 +44,10 @@ public static class HeaterSiloBuilderExtensions
         {
             silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
             silo.AddMemoryGrainStorage(SensorGrain.StorageName);
+            silo.UseInMemoryReminderService();
         }
+
+        silo.AddHeaterFailsafe(configuration);
 
         // Failure detection timings (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
@@ -66,6 +69,19 @@ public static class HeaterSiloBuilderExtensions
     private static bool InPod(IConfiguration configuration) =>
         !string.IsNullOrEmpty(configuration["KUBERNETES_SERVICE_HOST"]) && !string.IsNullOrEmpty(configuration["POD_NAME"]);
 
+    /// <summary>
+    /// The stale-sensor failsafe (<c>Failsafe:*</c>) and the reminder options it relies on
+    /// (<c>Orleans:ReminderService:MinimumReminderPeriod</c>, lowered only by tests;
+    /// <c>Orleans:Reminders</c> itself is where Orleans looks for a reminder provider to configure).
+    /// </summary>
+    public static ISiloBuilder AddHeaterFailsafe(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<FailsafeOptions>().Bind(configuration.GetSection(FailsafeOptions.SectionName)).ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<FailsafeOptions>, FailsafeOptionsValidator>();
+        silo.Services.Configure<ReminderOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:ReminderService"));
+        return silo;
+    }
+
     /// <summary>The egress stream: <see cref="StreamNames.CommandsProvider"/> produces to the commands topic.</summary>
     public static ISiloBuilder AddHeaterCommandStream(this ISiloBuilder silo) =>
         silo.AddKafkaStreams(StreamNames.CommandsProvider, options => options.Configure<KafkaClientFactory>((o, kafka) =>
@@ -74,9 +90,10 @@ public static class HeaterSiloBuilderExtensions
             o.Producer = kafka.CreateProducerConfig();
             o.HeaderKeys.Add(CommandHeaders.Sequence);
             o.HeaderKeys.Add(CommandHeaders.ReadingTime);
+            o.HeaderKeys.Add(CommandHeaders.Reason);
         }));
 
-    /// <summary>Membership and sensor state in PostgreSQL, through Orleans' ADO.NET providers.</summary>
+    /// <summary>Membership, reminders and sensor state in PostgreSQL, through Orleans' ADO.NET providers.</summary>
     private static void AddPostgreSql(this ISiloBuilder silo, string connectionString, SiloHostingOptions hosting)
     {
         silo.Configure<ClusterOptions>(o =>
@@ -94,6 +111,11 @@ public static class HeaterSiloBuilderExtensions
             }
         });
         silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = connectionString;

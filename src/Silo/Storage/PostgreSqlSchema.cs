@@ -4,7 +4,7 @@ using Npgsql;
 namespace HeaterOrleans.Silo.Storage;
 
 /// <summary>
-/// Creates what Orleans' ADO.NET grain storage and clustering read (tables, functions and the
+/// Creates what Orleans' ADO.NET grain storage, clustering and reminders read (tables, functions and the
 /// <c>orleansquery</c> rows) on PostgreSQL. Migrations are numbered scripts embedded in this assembly;
 /// each runs once, recorded in <c>heaterorleans_schema</c>, inside one transaction that holds an advisory
 /// lock, so silos starting together apply it once and the others wait and find it done.
@@ -14,7 +14,11 @@ public static class PostgreSqlSchema
     // Any fixed 64-bit number: the key of the advisory lock that serialises migrations.
     private const long MigrationLock = 0x4845415445524f52; // "HEATEROR"
 
-    private static readonly (int Version, string Script)[] Migrations = [(1, "001-orleans-postgresql.sql")];
+    private static readonly (int Version, string Script)[] Migrations =
+    [
+        (1, "001-orleans-postgresql.sql"),
+        (2, "002-reminders-postgresql.sql"),
+    ];
 
     /// <summary>The latest migration this build knows.</summary>
     public static int LatestVersion => Migrations[^1].Version;

@@ -1,0 +1,67 @@
+using System.Text;
+using Confluent.Kafka;
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Contracts.Messages;
+using HeaterOrleans.Grains;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace HeaterOrleans.IntegrationTests;
+
+/// <summary>
+/// A real in-process Orleans silo with the sensor grain (memory storage, memory reminders), publishing through
+/// our Kafka stream provider to its own embedded broker.
+/// </summary>
+public sealed class SensorCluster : IAsyncDisposable
+{
+    private SensorCluster(TestBroker kafka, InProcessTestCluster cluster) => (Kafka, Cluster) = (kafka, cluster);
+
+    public TestBroker Kafka { get; }
+
+    public InProcessTestCluster Cluster { get; }
+
+    /// <param name="failsafe">Failsafe options; the defaults (60 s) when omitted.</param>
+    public static async Task<SensorCluster> StartAsync(Action<FailsafeOptions>? failsafe = null)
+    {
+        var kafka = new TestBroker(partitions: 4, TestBroker.Commands);
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(SensorGrain.StorageName);
+            silo.UseInMemoryReminderService();
+            // Tests use failsafe timeouts of seconds; Orleans refuses reminder periods under a minute by default.
+            silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.Services.Configure<FailsafeOptions>(o => failsafe?.Invoke(o));
+            silo.AddKafkaStreams(StreamNames.CommandsProvider, options => options.Configure(o =>
+            {
+                o.Topic = TestBroker.Commands;
+                // Fail a publish quickly when the broker is down, so the fault tests stay short.
+                o.Producer = new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 1, MessageTimeoutMs = 3000 };
+                o.HeaderKeys.Add(CommandHeaders.Sequence);
+                o.HeaderKeys.Add(CommandHeaders.ReadingTime);
+                o.HeaderKeys.Add(CommandHeaders.Reason);
+            }));
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new SensorCluster(kafka, cluster);
+    }
+
+    public ISensorGrain Sensor(int id) => Cluster.Client.GetGrain<ISensorGrain>(id);
+
+    /// <summary>The command records of one sensor, in the order the broker holds them.</summary>
+    public List<ConsumeResult<byte[]?, byte[]?>> CommandRecordsFor(int sensorId) =>
+        [.. Kafka.ReadAll(TestBroker.Commands).Where(r => HeaterControl.Parser.ParseFrom(r.Message.Value).SensorID == sensorId)];
+
+    public List<HeaterCommand> CommandsFor(int sensorId) =>
+        [.. CommandRecordsFor(sensorId).Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value).Command)];
+
+    public static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Kafka.Dispose();
+    }
+}
