@@ -30,6 +30,9 @@ public sealed class BenchOptions
     /// <summary>A real Kafka to run against instead of the embedded broker (its topics must exist).</summary>
     public string? BootstrapServers { get; set; }
 
+    /// <summary>Run with the stale-sensor failsafe (a reminder per heater that is On), as in production.</summary>
+    public bool Failsafe { get; set; } = true;
+
     /// <summary>Keep sensor state in this PostgreSQL database instead of memory.</summary>
     public string? PostgreSql { get; set; }
 }

@@ -75,7 +75,7 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress)
         [
             $"--Kafka:BootstrapServers={bootstrap}", "--Kafka:GroupId=bench-service", "--Kafka:FetchWaitMaxMs=5",
             "--Simulator:Enabled=false", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Warning", $"--Failsafe:Enabled={options.Failsafe}",
             .. options.PostgreSql is { } pg ? new[] { "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Orleans={pg}", "--Orleans:AdvertisedIPAddress=127.0.0.1" } : [],
         ];
         var silo = HeaterSiloHost.Build(args);

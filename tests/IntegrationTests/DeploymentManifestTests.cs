@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Confluent.Kafka;
+using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Hosting;
 using HeaterOrleans.Silo.Http;
 using HeaterOrleans.Silo.Ingress;
@@ -130,6 +131,7 @@ public sealed class DeploymentManifestTests
         AddKeys(known, IngressOptions.SectionName, typeof(IngressOptions));
         AddKeys(known, SimulatorOptions.SectionName, typeof(SimulatorOptions));
         AddKeys(known, ApiOptions.SectionName, typeof(ApiOptions));
+        AddKeys(known, FailsafeOptions.SectionName, typeof(FailsafeOptions));
         if (known.Contains(key, StringComparer.OrdinalIgnoreCase))
         {
             return true;
