@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Contracts.Messages;
 using HeaterOrleans.Testing;
 using Npgsql;
 using Xunit.Abstractions;
@@ -143,6 +145,96 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         lost.ForEach(output.WriteLine);
         Assert.Empty(lost);
         Assert.Equal(0, duplicates);
+    }
+
+    [Fact]
+    public async Task Heaters_left_on_in_a_killed_silo_are_switched_off_by_the_survivor()
+    {
+        var staleAfter = TimeSpan.FromSeconds(8);
+        var database = await postgres.Server.CreateDatabaseAsync();
+        using var kafka = new TestBroker(partitions: 8);
+        string[] args = [.. FastFailureDetection, $"--Failsafe:StaleAfter={staleAfter}", "--Orleans:ReminderService:MinimumReminderPeriod=00:00:01"];
+        using var victim = SiloChildProcess.StartOn(kafka, database, args);
+        using var survivor = SiloChildProcess.StartOn(kafka, database, args);
+        await Eventually.True(() => victim.Logged("Ingress assigned") && survivor.Logged("Ingress assigned"),
+            TimeSpan.FromSeconds(60), "both silos to get partitions");
+        await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
+
+        var sensors = Enumerable.Range(1, 40).ToList();
+        foreach (var id in sensors)
+        {
+            await kafka.SendAsync(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
+        }
+
+        // Settings and readings are different topics: a reading overtaking its setting would leave a heater never On.
+        await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Settings), TimeSpan.FromSeconds(30), "settings applied");
+        foreach (var id in sensors)
+        {
+            await kafka.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = 18 });   // On
+        }
+
+        await Eventually.True(() => kafka.ReadAll(TestBroker.Commands).Count == sensors.Count, TimeSpan.FromSeconds(30), "every heater On");
+
+        // Readings inside the band keep every heater On until grains are seen active in both silos.
+        DateTimeOffset lastReading;
+        do
+        {
+            lastReading = DateTimeOffset.UtcNow;
+            foreach (var id in sensors)
+            {
+                await kafka.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = 20 });
+            }
+
+            await Task.Delay(1000);
+        }
+        while (victim.ActiveSensors == 0 || survivor.ActiveSensors == 0);
+
+        // Everything committed: the kill replays nothing, so no reading wakes the victim's grains elsewhere.
+        await Eventually.True(() => kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
+            TimeSpan.FromSeconds(30), "the silos to commit every reading");
+        output.WriteLine($"sensors active before the kill: {victim.ActiveSensors} + {survivor.ActiveSensors}");
+        victim.Kill();
+        Assert.True(DateTimeOffset.UtcNow - lastReading < staleAfter, "the kill must come before any failsafe is due");
+
+        List<Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>> offs;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        do
+        {
+            await Task.Delay(500);
+            offs = [.. kafka.ReadAll(TestBroker.Commands).Where(r => SensorCluster.Header(r, CommandHeaders.Reason) == CommandHeaders.StaleSensor)];
+        }
+        while (offs.Count < sensors.Count && DateTime.UtcNow < deadline);
+
+        var switchedOff = offs.Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value).SensorID).ToHashSet();
+        if (switchedOff.Count < sensors.Count)
+        {
+            foreach (var line in survivor.Output)
+            {
+                output.WriteLine(line);
+            }
+
+            output.WriteLine("===== victim");
+            foreach (var line in victim.Output)
+            {
+                output.WriteLine(line);
+            }
+
+            using var connection = new NpgsqlConnection(database);
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT grainid, grainhash, version, starttime, period FROM orleansreminders ORDER BY grainid", connection);
+            using var reader = command.ExecuteReader();
+            output.WriteLine("===== reminders");
+            while (reader.Read())
+            {
+                output.WriteLine($"{reader.GetString(0)} {reader.GetInt64(1):X8} v{reader.GetInt32(2)} {reader.GetDateTime(3):O} {reader.GetInt64(4)}");
+            }
+        }
+
+        Assert.True(sensors.All(switchedOff.Contains), $"no failsafe Off for sensors {string.Join(", ", sensors.Where(id => !switchedOff.Contains(id)))}");
+        Assert.All(offs, r => Assert.Equal(HeaterCommand.Off, HeaterControl.Parser.ParseFrom(r.Message.Value).Command));
+        Assert.All(offs, r => Assert.True(r.Message.Timestamp.UtcDateTime - lastReading >= staleAfter));
+        output.WriteLine($"last failsafe Off {(offs.Max(r => r.Message.Timestamp.UtcDateTime) - lastReading).TotalSeconds:F1} s after the last reading");
+        Assert.False(survivor.HasExited);
     }
 
     private static long ActiveSilos(string connectionString)
