@@ -59,8 +59,23 @@ internal sealed class WorkloadWriter(string bootstrapServers) : IDisposable
         return (double)crossings / readings;
     }
 
-    public void Produce(string topic, int sensor, IMessage message) =>
-        _producer.Produce(topic, new Message<byte[], byte[]> { Key = Key(sensor), Value = message.ToByteArray() });
+    public void Produce(string topic, int sensor, IMessage message)
+    {
+        var record = new Message<byte[], byte[]> { Key = Key(sensor), Value = message.ToByteArray() };
+        while (true)
+        {
+            try
+            {
+                _producer.Produce(topic, record);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
+            {
+                // The client's queue is full when the broker falls behind: wait for deliveries, then go on.
+                _producer.Poll(TimeSpan.FromMilliseconds(100));
+            }
+        }
+    }
 
     public void Flush() => _producer.Flush();
 

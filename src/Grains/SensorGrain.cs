@@ -44,6 +44,7 @@ public sealed partial class SensorGrain(
     private DateTimeOffset _lastHeardAt;
     private IGrainTimer? _watchdog;
     private IGrainReminder? _reminder;
+    private Task? _registration;
     private bool _countedStale;
 
     private int SensorId => (int)this.GetPrimaryKeyLong();
@@ -164,8 +165,9 @@ public sealed partial class SensorGrain(
         var current = state.State;
         if (action == HeaterAction.On && _failsafe.Enabled)
         {
-            // Before the command: once the heater is On, nothing may depend on a registration that could still fail.
-            _reminder = await this.RegisterOrUpdateReminder(FailsafeReminder, _failsafe.StaleAfter, ReminderPeriod);
+            // Alongside the command rather than before it; the state is stored only once it is done (StorePendingAsync),
+            // so an On heater always has its reminder. One left by a failed publish removes itself at its first tick.
+            _registration = RegisterFailsafeReminderAsync();
         }
 
         var sequence = current.Sequence + 1;
@@ -213,6 +215,13 @@ public sealed partial class SensorGrain(
         }
 
         var wasOn = state.State.LastAction == HeaterAction.On;
+        if (sent.Action == HeaterAction.On && _failsafe.Enabled)
+        {
+            // A registration that failed is tried again here, by the caller's retry, without sending the command again.
+            _registration = _registration is { IsFaulted: false, IsCanceled: false } ? _registration : RegisterFailsafeReminderAsync();
+            await _registration;
+        }
+
         await StoreAsync(state.State.Setting, sent.Action, sent.Sequence, sent.StaleSince);
         _publishedNotStored = null;
         if (sent.Action == HeaterAction.On && _failsafe.Enabled)
@@ -223,6 +232,7 @@ public sealed partial class SensorGrain(
         else if (wasOn)
         {
             StopWatchdog();
+            _registration = null;
             await UnregisterFailsafeReminderAsync();
         }
     }
@@ -322,6 +332,9 @@ public sealed partial class SensorGrain(
             _watchdog?.Change(_failsafe.RetryDelay, Timeout.InfiniteTimeSpan);
         }
     }
+
+    private async Task RegisterFailsafeReminderAsync() =>
+        _reminder = await this.RegisterOrUpdateReminder(FailsafeReminder, _failsafe.StaleAfter, ReminderPeriod);
 
     private async Task UnregisterFailsafeReminderAsync()
     {

@@ -56,10 +56,17 @@ internal static class Plots
             var plot = new Plot();
             var trace = report.Traces[(variant, index)];
             var heater = report.Heaters.First(h => h.Index == index && h.DelaySeconds == delay);
+            var labelled = false;
             foreach (var (from, to) in trace.OnPeriods)
             {
                 var span = plot.Add.HorizontalSpan(from / 60, to / 60, OnShade);
                 span.LineWidth = 0;
+                if (!labelled)
+                {
+                    // One legend entry for all the shaded periods.
+                    span.LegendText = "heater On";
+                    labelled = true;
+                }
             }
 
             Band(plot, report, heater);

@@ -65,6 +65,9 @@ public sealed class SimulationOptions
     /// <summary>Partitions per topic of the embedded broker.</summary>
     public int Partitions { get; set; } = 8;
 
+    /// <summary>Run the service with its stale-sensor failsafe, as in production (<c>Failsafe:Enabled</c>).</summary>
+    public bool Failsafe { get; set; } = true;
+
     /// <summary>Real time between progress lines.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(5);
 

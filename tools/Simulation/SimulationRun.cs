@@ -51,7 +51,7 @@ public static class SimulationRun
         [
             "--Kafka:BootstrapServers=", $"--Kafka:Embedded:Partitions={options.Partitions}", "--Simulator:Enabled=false",
             "--Storage:Provider=Memory", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Default=Warning", $"--Failsafe:Enabled={options.Failsafe}",
         ], services => services.AddSingleton<ILoggerProvider>(errorLog));
         await silo.StartAsync(cancellationToken);
         var kafka = silo.Services.GetRequiredService<KafkaClientFactory>();
