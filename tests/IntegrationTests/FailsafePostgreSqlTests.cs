@@ -1,6 +1,5 @@
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
-using Npgsql;
 
 namespace HeaterOrleans.IntegrationTests;
 
@@ -71,17 +70,6 @@ public sealed class FailsafePostgreSqlTests(PostgresFixture postgres)
         "--Orleans:ReminderService:MinimumReminderPeriod=00:00:01",
     ];
 
-    private static async Task<List<string>> ReminderGrainsAsync(string connectionString)
-    {
-        await using var database = NpgsqlDataSource.Create(connectionString);
-        await using var command = database.CreateCommand("SELECT grainid FROM orleansreminders ORDER BY grainid");
-        await using var reader = await command.ExecuteReaderAsync();
-        var grains = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            grains.Add(reader.GetString(0));
-        }
-
-        return grains;
-    }
+    private static Task<List<string>> ReminderGrainsAsync(string connectionString) =>
+        SqlQuery.StringsAsync(connectionString, "SELECT grainid FROM orleansreminders ORDER BY grainid");
 }

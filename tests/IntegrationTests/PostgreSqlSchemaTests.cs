@@ -77,16 +77,6 @@ public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
         Assert.Equal(QueryKeys.Order(), (await QueryKeysAsync(database)).Order());
     }
 
-    private static async Task<List<string>> QueryKeysAsync(NpgsqlDataSource database)
-    {
-        await using var command = database.CreateCommand("SELECT querykey FROM orleansquery ORDER BY querykey");
-        await using var reader = await command.ExecuteReaderAsync();
-        var keys = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            keys.Add(reader.GetString(0));
-        }
-
-        return keys;
-    }
+    private static Task<List<string>> QueryKeysAsync(NpgsqlDataSource database) =>
+        SqlQuery.StringsAsync(database, "SELECT querykey FROM orleansquery ORDER BY querykey");
 }
