@@ -117,6 +117,7 @@ public sealed partial class SensorGrain(
             {
                 // The sensor is back: normal control resumes, and the stored state must stop saying stale.
                 await StoreAsync(current.Setting, current.LastAction, current.Sequence, staleSince: null);
+                return;
             }
 
             _informationalDirty = true;
