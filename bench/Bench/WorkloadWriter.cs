@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Google.Protobuf;
 using HeaterOrleans.Contracts.Messages;
+using HeaterOrleans.Silo.Kafka;
 
 namespace HeaterOrleans.Bench;
 
@@ -59,23 +60,8 @@ internal sealed class WorkloadWriter(string bootstrapServers) : IDisposable
         return (double)crossings / readings;
     }
 
-    public void Produce(string topic, int sensor, IMessage message)
-    {
-        var record = new Message<byte[], byte[]> { Key = Key(sensor), Value = message.ToByteArray() };
-        while (true)
-        {
-            try
-            {
-                _producer.Produce(topic, record);
-                return;
-            }
-            catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
-            {
-                // The client's queue is full when the broker falls behind: wait for deliveries, then go on.
-                _producer.Poll(TimeSpan.FromMilliseconds(100));
-            }
-        }
-    }
+    public void Produce(string topic, int sensor, IMessage message) =>
+        _producer.ProduceWhenQueued(topic, new Message<byte[], byte[]> { Key = Key(sensor), Value = message.ToByteArray() });
 
     public void Flush() => _producer.Flush();
 

@@ -97,17 +97,17 @@ public sealed class EndToEndTests : IDisposable
         foreach (var sent in garbage)
         {
             var letter = Assert.Single(deadLetters, d =>
-                Header(d, DeadLetterPublisher.SourceTopicHeader) == sent.Topic &&
-                Header(d, DeadLetterPublisher.SourcePartitionHeader) == sent.Partition.Value.ToString(CultureInfo.InvariantCulture) &&
-                Header(d, DeadLetterPublisher.SourceOffsetHeader) == sent.Offset.Value.ToString(CultureInfo.InvariantCulture));
+                TestBroker.Header(d, DeadLetterPublisher.SourceTopicHeader) == sent.Topic &&
+                TestBroker.Header(d, DeadLetterPublisher.SourcePartitionHeader) == sent.Partition.Value.ToString(CultureInfo.InvariantCulture) &&
+                TestBroker.Header(d, DeadLetterPublisher.SourceOffsetHeader) == sent.Offset.Value.ToString(CultureInfo.InvariantCulture));
             Assert.Equal(sent.Message.Value, letter.Message.Value);
             Assert.Equal(sent.Message.Key, letter.Message.Key);
-            Assert.False(string.IsNullOrWhiteSpace(Header(letter, DeadLetterPublisher.ReasonHeader)));
+            Assert.False(string.IsNullOrWhiteSpace(TestBroker.Header(letter, DeadLetterPublisher.ReasonHeader)));
         }
 
         var first = deadLetters.Single(d => d.Message.Key is not null && Encoding.UTF8.GetString(d.Message.Key) == "g1");
-        Assert.Equal("test", Header(first, "origin"));
-        Assert.Contains("not a valid protobuf", Header(first, DeadLetterPublisher.ReasonHeader), StringComparison.Ordinal);
+        Assert.Equal("test", TestBroker.Header(first, "origin"));
+        Assert.Contains("not a valid protobuf", TestBroker.Header(first, DeadLetterPublisher.ReasonHeader), StringComparison.Ordinal);
         await silo.StopAsync();
     }
 
@@ -160,9 +160,6 @@ public sealed class EndToEndTests : IDisposable
     }
 
     public void Dispose() => _kafka.Dispose();
-
-    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 

@@ -5,18 +5,30 @@ public static class Eventually
 {
     public static async Task<T> Get<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout, string what)
     {
+        var (value, ok) = await Until(probe, done, timeout);
+        if (!ok)
+        {
+            Assert.Fail($"Timed out after {timeout} waiting for {what}; last value: {value}");
+        }
+
+        return value;
+    }
+
+    /// <summary>Like <see cref="Get{T}"/> but without failing: the last value and whether it was done, for tests that explain a failure first.</summary>
+    public static async Task<(T Value, bool Done)> Until<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout)
+    {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             var value = probe();
             if (done(value))
             {
-                return value;
+                return (value, true);
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after {timeout} waiting for {what}; last value: {value}");
+                return (value, false);
             }
 
             await Task.Delay(100);

@@ -50,7 +50,7 @@ public sealed class FailsafePostgreSqlTests(PostgresFixture postgres)
             var off = await Eventually.Get(() => kafka.ReadAll(TestBroker.Commands), c => c.Count == 3, TimeSpan.FromSeconds(60), "the failsafe Off");
             var command = HeaterControl.Parser.ParseFrom(off[2].Message.Value);
             Assert.Equal(new HeaterControl { SensorID = 1, Command = HeaterCommand.Off }, command);
-            Assert.Equal(CommandHeaders.StaleSensor, SensorCluster.Header(off[2], CommandHeaders.Reason));
+            Assert.Equal(CommandHeaders.StaleSensor, TestBroker.Header(off[2], CommandHeaders.Reason));
             Assert.True(off[2].Message.Timestamp.UtcDateTime - lastReading >= StaleAfter);
             Assert.True(off[2].Message.Timestamp.UtcDateTime > stoppedAt, "the Off came from the second silo");
 

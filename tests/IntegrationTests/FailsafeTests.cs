@@ -33,8 +33,8 @@ public sealed class FailsafeTests : IAsyncLifetime
 
         var off = await Eventually.Get(() => _sensors.CommandRecordsFor(201), c => c.Count == 2, TimeSpan.FromSeconds(15), "the failsafe Off");
         Assert.Equal(HeaterCommand.Off, HeaterControl.Parser.ParseFrom(off[1].Message.Value).Command);
-        Assert.Equal(CommandHeaders.StaleSensor, SensorCluster.Header(off[1], CommandHeaders.Reason));
-        Assert.Equal("2", SensorCluster.Header(off[1], CommandHeaders.Sequence));
+        Assert.Equal(CommandHeaders.StaleSensor, TestBroker.Header(off[1], CommandHeaders.Reason));
+        Assert.Equal("2", TestBroker.Header(off[1], CommandHeaders.Sequence));
         Assert.True(off[1].Message.Timestamp.UtcDateTime - lastReading >= StaleAfter,
             $"Off {off[1].Message.Timestamp.UtcDateTime:O} came less than {StaleAfter} after the last reading {lastReading:O}");
         var stale = await sensor.GetSnapshotAsync();

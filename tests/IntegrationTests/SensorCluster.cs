@@ -1,4 +1,3 @@
-using System.Text;
 using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
@@ -55,9 +54,6 @@ public sealed class SensorCluster : IAsyncDisposable
 
     public List<HeaterCommand> CommandsFor(int sensorId) =>
         [.. CommandRecordsFor(sensorId).Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value).Command)];
-
-    public static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
-        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
 
     public async ValueTask DisposeAsync()
     {

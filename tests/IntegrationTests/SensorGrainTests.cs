@@ -124,7 +124,7 @@ public sealed class SensorGrainTests : IAsyncLifetime
         await sensor.ApplyReadingAsync(new SensorReading(30, start.AddSeconds(3)));
 
         var headers = _sensors.CommandRecordsFor(107)
-            .Select(r => (Sequence: SensorCluster.Header(r, CommandHeaders.Sequence), ReadingTime: SensorCluster.Header(r, CommandHeaders.ReadingTime)))
+            .Select(r => (Sequence: TestBroker.Header(r, CommandHeaders.Sequence), ReadingTime: TestBroker.Header(r, CommandHeaders.ReadingTime)))
             .ToList();
         Assert.Equal(["1", "2", "3"], headers.Select(h => h.Sequence));
         Assert.Equal(

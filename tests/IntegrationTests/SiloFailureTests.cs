@@ -196,14 +196,9 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         victim.Kill();
         Assert.True(DateTimeOffset.UtcNow - lastReading < staleAfter, "the kill must come before any failsafe is due");
 
-        List<Confluent.Kafka.ConsumeResult<byte[]?, byte[]?>> offs;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        do
-        {
-            await Task.Delay(500);
-            offs = [.. kafka.ReadAll(TestBroker.Commands).Where(r => SensorCluster.Header(r, CommandHeaders.Reason) == CommandHeaders.StaleSensor)];
-        }
-        while (offs.Count < sensors.Count && DateTime.UtcNow < deadline);
+        var (offs, _) = await Eventually.Until(
+            () => kafka.ReadAll(TestBroker.Commands).Where(r => TestBroker.Header(r, CommandHeaders.Reason) == CommandHeaders.StaleSensor).ToList(),
+            c => c.Count >= sensors.Count, TimeSpan.FromSeconds(90));
 
         var switchedOff = offs.Select(r => HeaterControl.Parser.ParseFrom(r.Message.Value).SensorID).ToHashSet();
         if (switchedOff.Count < sensors.Count)
@@ -219,14 +214,11 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
                 output.WriteLine(line);
             }
 
-            using var connection = new NpgsqlConnection(database);
-            connection.Open();
-            using var command = new NpgsqlCommand("SELECT grainid, grainhash, version, starttime, period FROM orleansreminders ORDER BY grainid", connection);
-            using var reader = command.ExecuteReader();
             output.WriteLine("===== reminders");
-            while (reader.Read())
+            foreach (var row in await SqlQuery.StringsAsync(database,
+                "SELECT concat_ws(' ', grainid, to_hex(grainhash), 'v' || version, starttime, period) FROM orleansreminders ORDER BY grainid"))
             {
-                output.WriteLine($"{reader.GetString(0)} {reader.GetInt64(1):X8} v{reader.GetInt32(2)} {reader.GetDateTime(3):O} {reader.GetInt64(4)}");
+                output.WriteLine(row);
             }
         }
 

@@ -36,6 +36,10 @@ public sealed class TestBroker : IDisposable
 
     public static byte[] Key(int sensorId) => Encoding.UTF8.GetBytes(sensorId.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>The last value of header <paramref name="name"/> as text, or null when the record has none.</summary>
+    public static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>
+        record.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+
     public Task<DeliveryResult<byte[]?, byte[]?>> ProduceAsync(
         string topic, byte[]? key, byte[]? value, Headers? headers = null, int? partition = null)
     {

@@ -73,22 +73,10 @@ public static class SimulationRun
 
         void Produce(string topic, int sensorId, Google.Protobuf.IMessage message, long timestampMs)
         {
-            var record = new Message<byte[], byte[]>
+            producer.ProduceWhenQueued(topic, new Message<byte[], byte[]>
             {
                 Key = keys[sensorId], Value = MessageCodec.Encode(message), Timestamp = new Timestamp(timestampMs, TimestampType.CreateTime),
-            };
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(topic, record, Delivered);
-                    return;
-                }
-                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == Confluent.Kafka.ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(10));
-                }
-            }
+            }, Delivered);
         }
 
         // The settings exist before the first reading, as they would in a building that is already set up.

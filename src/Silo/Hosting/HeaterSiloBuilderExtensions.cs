@@ -76,8 +76,7 @@ public static class HeaterSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddHeaterFailsafe(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.Services.AddOptions<FailsafeOptions>().Bind(configuration.GetSection(FailsafeOptions.SectionName)).ValidateOnStart();
-        silo.Services.AddSingleton<IValidateOptions<FailsafeOptions>, FailsafeOptionsValidator>();
+        silo.Services.AddValidatedOptions<FailsafeOptions, FailsafeOptionsValidator>(configuration, FailsafeOptions.SectionName);
         silo.Services.Configure<ReminderOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:ReminderService"));
         return silo;
     }
