@@ -55,6 +55,23 @@ public sealed class SiloChildProcess : IDisposable
 
     public bool Logged(string text) => Output.Any(line => line.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Waits until every one of <paramref name="silos"/> has been assigned partitions. Fails at once when one
+    /// exits, and on time-out, with the last lines each printed: a silo that never joins says why there.
+    /// </summary>
+    public static async Task WaitForPartitionsAsync(TimeSpan timeout, params SiloChildProcess[] silos)
+    {
+        bool AllAssigned() => silos.All(s => s.Logged("Ingress assigned"));
+        await Eventually.Until(() => AllAssigned() || silos.Any(s => s.HasExited), ended => ended, timeout);
+        if (!AllAssigned())
+        {
+            var reports = silos.Select((s, i) =>
+                $"===== silo {i + 1}{(s.HasExited ? $", exited with {s._process.ExitCode}" : string.Empty)}{Environment.NewLine}" +
+                string.Join(Environment.NewLine, s.Output.TakeLast(40)));
+            Assert.Fail($"not every silo got partitions within {timeout}{Environment.NewLine}{string.Join(Environment.NewLine, reports)}");
+        }
+    }
+
     /// <summary>SIGKILL: no drain, no commit, no leaving the cluster; as a crashed pod.</summary>
     public void Kill()
     {

@@ -8,18 +8,23 @@ namespace HeaterOrleans.Simulation;
 /// <summary>Writes a run's outcome to its output folder: JSON report, per-heater CSV and the plots.</summary>
 internal static class ReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
+    public const string JsonFile = "simulation-report.json";
+    public const string CsvFile = "simulation-heaters.csv";
+
+    /// <summary>Also reads the report back (<see cref="ReportReader"/>): the report's lists are get-only, so they are filled in place.</summary>
+    public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate,
     };
 
     public static async Task WriteAsync(SimulationReport report, CancellationToken cancellationToken)
     {
         var folder = report.Options.Output;
         Directory.CreateDirectory(folder);
-        var csv = Path.Combine(folder, "simulation-heaters.csv");
+        var csv = Path.Combine(folder, CsvFile);
         await File.WriteAllTextAsync(csv, Csv(report.Heaters), cancellationToken);
         report.Files.Add(csv);
         if (!Plots.FontsAvailable)
@@ -28,11 +33,12 @@ internal static class ReportWriter
         }
 
         report.Files.AddRange(Plots.Render(report, folder));
-        var json = Path.Combine(folder, "simulation-report.json");
+        var json = Path.Combine(folder, JsonFile);
         report.Files.Add(json);
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, Json), cancellationToken);
     }
 
+    /// <summary>The CSV's columns, in the order <see cref="HeaterResult"/> declares them (which <see cref="ReportReader"/> relies on).</summary>
     private static string Csv(IEnumerable<HeaterResult> heaters)
     {
         var text = new StringBuilder();

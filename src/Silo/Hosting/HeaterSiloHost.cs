@@ -25,7 +25,7 @@ public static class HeaterSiloHost
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
+            o.TimestampFormat = "HH:mm:ss.fff ";
         });
 
         var configuration = builder.Configuration;
