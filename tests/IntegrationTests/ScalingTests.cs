@@ -19,14 +19,14 @@ public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper out
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 6);
         var workload = new Workload(kafka, sensors: 300);
-        using var first = SiloChildProcess.StartOn(kafka, database);
-        await SiloChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), first);
+        using var first = ChildProcess.StartOn(kafka, database);
+        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), first);
         await workload.SendSettingsAsync();
         await Phase("1 silo", [workload], kafka, rounds: 15);
 
-        using var second = SiloChildProcess.StartOn(kafka, database);
-        using var third = SiloChildProcess.StartOn(kafka, database);
-        await SiloChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), second, third);
+        using var second = ChildProcess.StartOn(kafka, database);
+        using var third = ChildProcess.StartOn(kafka, database);
+        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), second, third);
         // Orleans does not move live activations to new silos; sensors that appear now are placed on all three.
         var newcomers = new Workload(kafka, sensors: 300, seed: 12, firstSensorId: 1001);
         await newcomers.SendSettingsAsync();

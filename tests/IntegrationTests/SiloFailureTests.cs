@@ -32,9 +32,9 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 8);
         var workload = new Workload(kafka, sensors: 200);
-        using var victim = SiloChildProcess.StartOn(kafka, database, FastFailureDetection);
-        using var survivor = SiloChildProcess.StartOn(kafka, database, FastFailureDetection);
-        await SiloChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), victim, survivor);
+        using var victim = ChildProcess.StartOn(kafka, database, FastFailureDetection);
+        using var survivor = ChildProcess.StartOn(kafka, database, FastFailureDetection);
+        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), victim, survivor);
         await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
 
         await workload.SendSettingsAsync();
@@ -115,8 +115,8 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 4);
         var workload = new Workload(kafka, sensors: 100);
-        using var first = SiloChildProcess.StartOn(kafka, database);
-        await SiloChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), first);
+        using var first = ChildProcess.StartOn(kafka, database);
+        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), first);
         await workload.SendSettingsAsync();
         for (var round = 0; round < 10; round++)
         {
@@ -133,7 +133,7 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         Assert.Equal(0, await stopping);
         Assert.True(first.Logged("Ingress revoked"), "the stopping silo should give its partitions back");
 
-        using var second = SiloChildProcess.StartOn(kafka, database);
+        using var second = ChildProcess.StartOn(kafka, database);
         for (var round = 15; round < 25; round++)
         {
             await workload.SendRoundAsync();
@@ -155,9 +155,9 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 8);
         string[] args = [.. FastFailureDetection, $"--Failsafe:StaleAfter={staleAfter}", "--Orleans:ReminderService:MinimumReminderPeriod=00:00:01"];
-        using var victim = SiloChildProcess.StartOn(kafka, database, args);
-        using var survivor = SiloChildProcess.StartOn(kafka, database, args);
-        await SiloChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), victim, survivor);
+        using var victim = ChildProcess.StartOn(kafka, database, args);
+        using var survivor = ChildProcess.StartOn(kafka, database, args);
+        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), victim, survivor);
         await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
 
         var sensors = Enumerable.Range(1, 40).ToList();

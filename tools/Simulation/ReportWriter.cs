@@ -38,7 +38,6 @@ internal static class ReportWriter
         await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, Json), cancellationToken);
     }
 
-    /// <summary>The CSV's columns, in the order <see cref="HeaterResult"/> declares them (which <see cref="ReportReader"/> relies on).</summary>
     private static string Csv(IEnumerable<HeaterResult> heaters)
     {
         var text = new StringBuilder();

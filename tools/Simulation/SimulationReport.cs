@@ -33,8 +33,7 @@ public sealed class SimulationReport
 
     public List<VariantSummary> Variants { get; } = [];
 
-    /// <summary>Per heater and variant; in the CSV, not in the JSON.</summary>
-    [JsonIgnore]
+    /// <summary>Per heater and variant; also in the CSV, for spreadsheets.</summary>
     public List<HeaterResult> Heaters { get; } = [];
 
     /// <summary>Traces of the plotted heaters by variant and heater index.</summary>

@@ -5,19 +5,24 @@ using System.Text.RegularExpressions;
 
 namespace HeaterOrleans.IntegrationTests;
 
-/// <summary>The silo as a real child process, so that a test can kill it without grace (SIGKILL).</summary>
-public sealed class SiloChildProcess : IDisposable
+/// <summary>
+/// A program of this solution as a real child process, its output kept line by line: the silo, so that a test can
+/// kill it without grace (SIGKILL), or a command run as a user runs it.
+/// </summary>
+public sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
 
-    private SiloChildProcess(Process process) => _process = process;
+    private ChildProcess(Process process) => _process = process;
 
     public ConcurrentQueue<string> Output { get; } = new();
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>A silo process on <paramref name="kafka"/> and a PostgreSQL database, on fresh loopback ports.</summary>
-    public static SiloChildProcess StartOn(TestBroker kafka, string database, params string[] extra) => Start(
+    public static ChildProcess StartOn(TestBroker kafka, string database, params string[] extra) => Start("HeaterOrleans.Silo",
     [
         .. PostgreSqlRestartTests.SiloArgs(kafka, database),
         $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
@@ -25,9 +30,10 @@ public sealed class SiloChildProcess : IDisposable
         .. extra,
     ]);
 
-    public static SiloChildProcess Start(params string[] args)
+    /// <summary>Starts <paramref name="program"/>, an apphost built beside the tests (a project they reference).</summary>
+    public static ChildProcess Start(string program, IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "HeaterOrleans.Silo"))
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, program))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -39,7 +45,7 @@ public sealed class SiloChildProcess : IDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var child = new SiloChildProcess(process);
+        var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Start();
@@ -59,14 +65,14 @@ public sealed class SiloChildProcess : IDisposable
     /// Waits until every one of <paramref name="silos"/> has been assigned partitions. Fails at once when one
     /// exits, and on time-out, with the last lines each printed: a silo that never joins says why there.
     /// </summary>
-    public static async Task WaitForPartitionsAsync(TimeSpan timeout, params SiloChildProcess[] silos)
+    public static async Task WaitForPartitionsAsync(TimeSpan timeout, params ChildProcess[] silos)
     {
         bool AllAssigned() => silos.All(s => s.Logged("Ingress assigned"));
         await Eventually.Until(() => AllAssigned() || silos.Any(s => s.HasExited), ended => ended, timeout);
         if (!AllAssigned())
         {
             var reports = silos.Select((s, i) =>
-                $"===== silo {i + 1}{(s.HasExited ? $", exited with {s._process.ExitCode}" : string.Empty)}{Environment.NewLine}" +
+                $"===== silo {i + 1}{(s.HasExited ? $", exited with {s.ExitCode}" : string.Empty)}{Environment.NewLine}" +
                 string.Join(Environment.NewLine, s.Output.TakeLast(40)));
             Assert.Fail($"not every silo got partitions within {timeout}{Environment.NewLine}{string.Join(Environment.NewLine, reports)}");
         }
@@ -77,6 +83,22 @@ public sealed class SiloChildProcess : IDisposable
     {
         _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to end by itself, and kills it after <paramref name="timeout"/>: whether it ended in time.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            return false;
+        }
     }
 
     /// <summary>SIGTERM, as Kubernetes stops a pod; returns the exit code once the process has drained and exited.</summary>
