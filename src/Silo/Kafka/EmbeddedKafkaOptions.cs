@@ -8,4 +8,19 @@ public sealed class EmbeddedKafkaOptions
 
     /// <summary>Brokers in the mock cluster; partition leaders spread over them.</summary>
     public int Brokers { get; set; } = 3;
+
+    /// <summary>
+    /// How long records stay readable for clients outside any protected group (kcat, a test reading from the
+    /// beginning). Records older than this and committed by every protected group are trimmed.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the logs are trimmed.</summary>
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Consumer groups, besides <c>Kafka:GroupId</c>, whose committed offsets bound trimming: nothing they have
+    /// not committed is dropped.
+    /// </summary>
+    public List<string> ProtectedGroups { get; set; } = [];
 }
