@@ -25,6 +25,7 @@ public sealed partial class EmbeddedLogTrimmer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private bool _failing;
+    private int _disposed;
 
     public EmbeddedLogTrimmer(EmbeddedKafkaBroker broker, EmbeddedKafkaOptions options, IReadOnlyList<ProtectedGroup> groups, ILogger logger)
     {
@@ -43,6 +44,11 @@ public sealed partial class EmbeddedLogTrimmer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _loop;
         _admin.Dispose();
