@@ -27,7 +27,8 @@ public sealed class ChaosRunTests(ITestOutputHelper output)
             PostgresDown = TimeSpan.FromSeconds(3),
             // 30 rounds over about a minute, so that the faults hit a service at work.
             Rate = 150,
-            Timeout = TimeSpan.FromMinutes(3),
+            // Ends a hung run only: the run's outcome does not depend on how long it takes.
+            Timeout = TimeSpan.FromMinutes(6),
             RunsFolder = folder,
             Report = Path.Combine(folder, "chaos-report.json"),
         };

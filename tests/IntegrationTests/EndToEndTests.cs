@@ -144,7 +144,7 @@ public sealed class EndToEndTests : IDisposable
         }).Build();
         consumer.Subscribe("heatercontrol");
         var seen = new List<HeaterCommand>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (seen.Count < 2 && DateTime.UtcNow < deadline)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } record &&

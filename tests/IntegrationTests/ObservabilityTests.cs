@@ -32,7 +32,7 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         Assert.Equal(trace, ActivityContext.Parse(Encoding.ASCII.GetString(traceparent), null).TraceId);
 
         var spans = await Eventually.Get(() => service.SpansOf(trace), s => s.Any(a => a.Kind == ActivityKind.Producer),
-            TimeSpan.FromSeconds(10), "the spans of the trace");
+            TimeSpan.FromSeconds(30), "the spans of the trace");
         var consume = Assert.Single(spans, s => s.DisplayName == "process sensor");
         Assert.Equal(caller, consume.ParentSpanId);
         Assert.Equal(sensor, consume.GetTagItem("heater.sensor_id"));
@@ -65,7 +65,7 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         // Counters move when the grain call returns, just after the command is out; scrapes are cached briefly.
         var scrape = await Eventually.Get(() => ScrapeAsync().GetAwaiter().GetResult(),
             s => Value(s, "heater_readings_total") >= before + 3 && Value(s, "heater_command_latency_milliseconds_count") >= 3,
-            TimeSpan.FromSeconds(10), "the counters to move");
+            TimeSpan.FromSeconds(30), "the counters to move");
 
         Assert.True(Value(scrape, "heater_commands_total", "action=\"On\"") >= 2);
         Assert.True(Value(scrape, "heater_commands_total", "action=\"Off\"") >= 1);
