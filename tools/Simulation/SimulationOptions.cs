@@ -30,7 +30,10 @@ public sealed class SimulationOptions
     /// <summary>Lockstep only: real time the service may take to answer one step before the run fails (a liveness guard, not a pace).</summary>
     public TimeSpan LockstepTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Added control delays, simulated seconds, comma-separated: one variant each.</summary>
+    /// <summary>
+    /// Added control delays, simulated seconds, comma-separated: one variant each. A command takes effect this long
+    /// after it arrived; in lockstep, after its reading, so there it is the whole delay of the loop.
+    /// </summary>
     public string Delays { get; set; } = "0,1";
 
     public int Seed { get; set; } = 42;

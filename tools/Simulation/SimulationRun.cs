@@ -18,7 +18,9 @@ namespace HeaterOrleans.Simulation;
 /// <summary>
 /// The closed loop: the real service in this process on its own embedded broker, and simulated rooms that
 /// talk to it only through Kafka, as heaters would. Every variant (one per added delay) runs at the same
-/// time against the same service, with the same rooms, settings and noise.
+/// time against the same service, with the same rooms, settings and noise. In real time (compressed) the
+/// service's own delay counts, as the machine allows; in lockstep simulated time waits for the service, so the
+/// outcome is the same on any machine.
 /// </summary>
 public static class SimulationRun
 {
