@@ -174,6 +174,11 @@ public static class SimulationRun
                         // The readings before the change are answered first, and the new settings are applied
                         // before any later reading: in lockstep the change happens exactly at its instant.
                         stalled = Settle(producer, barrier, options.LockstepTimeout, cancellationToken);
+                        if (stalled is not null)
+                        {
+                            break;
+                        }
+
                         clock.Set(changeAt);
                     }
 
@@ -184,12 +189,11 @@ public static class SimulationRun
                         Produce(topics.Settings, room.SensorId, room.Plan.ChangedSetting!.ToMessage(room.SensorId), ms);
                     }
 
-                    if (options.Lockstep)
-                    {
-                        stalled ??= Settle(producer, barrier, options.LockstepTimeout, cancellationToken);
-                    }
-
                     changed = true;
+                    if (options.Lockstep && (stalled = Settle(producer, barrier, options.LockstepTimeout, cancellationToken)) is not null)
+                    {
+                        break;
+                    }
                 }
 
                 if (options.Lockstep)
