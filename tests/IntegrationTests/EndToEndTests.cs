@@ -132,7 +132,10 @@ public sealed class EndToEndTests : IDisposable
             TimeSpan.FromSeconds(30), "the typed-in setting to reach its grain");
         foreach (var t in new[] { 18.0, 19.0, 23.0 })
         {
-            await producer.ProduceAsync("sensor", new Message<byte[]?, byte[]> { Value = Utf8(Invariant($$"""{"sensorID":{{sensorId}},"temperature":{{t}}}""")) });
+            // No key, like the original heater, so one partition: across partitions Kafka keeps no order, and a
+            // loaded machine applied 23 before 18 ([Off, On]).
+            await producer.ProduceAsync(new TopicPartition("sensor", new Partition(0)),
+                new Message<byte[]?, byte[]> { Value = Utf8(Invariant($$"""{"sensorID":{{sensorId}},"temperature":{{t}}}""")) });
         }
 
         using var consumer = new ConsumerBuilder<byte[]?, byte[]>(new ConsumerConfig

@@ -148,6 +148,9 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         }
 
         await Eventually.True(() => Status("/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "ready again once the broker is back");
+        // Ready says the consumer still holds its assignment, not that it fetches again: the other tests share this
+        // service, so leave it only once a setting has gone through (its reconnection took over 30 s on a loaded machine).
+        await SetAsync(307, desired: 20);
     }
 
     private HttpStatusCode Status(string path) => service.Http.GetAsync(path).GetAwaiter().GetResult().StatusCode;
@@ -157,7 +160,7 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         await service.Kafka.SendAsync(TestBroker.Settings, sensor, new TemperatureControl { SensorID = sensor, Desired = desired, UpDelta = 0.5, DownDelta = 0.5 });
         await Eventually.True(
             () => service.Grains.GetGrain<ISensorGrain>(sensor).GetSnapshotAsync().GetAwaiter().GetResult()?.Setting?.Desired == desired,
-            TimeSpan.FromSeconds(30), $"sensor {sensor}'s setting");
+            TimeSpan.FromSeconds(60), $"sensor {sensor}'s setting");
     }
 
     private Task<string> ScrapeAsync() => service.Http.GetStringAsync("/metrics");
