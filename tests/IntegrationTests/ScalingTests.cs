@@ -32,7 +32,7 @@ public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper out
         await newcomers.SendSettingsAsync();
         await Phase("3 silos", [workload, newcomers], kafka, rounds: 15);
         await Eventually.True(() => new[] { first, second, third }.All(s => s.ActiveSensors > 0),
-            TimeSpan.FromSeconds(20), "sensor grains in every silo");
+            TimeSpan.FromSeconds(60), "sensor grains in every silo");
         output.WriteLine($"sensors active per silo: {string.Join(", ", new[] { first, second, third }.Select(s => s.ActiveSensors))}");
 
         var stops = new[] { second.TerminateAsync(TimeSpan.FromSeconds(60)), third.TerminateAsync(TimeSpan.FromSeconds(60)) };

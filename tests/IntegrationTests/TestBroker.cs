@@ -54,7 +54,10 @@ public sealed class TestBroker : IDisposable
     public Task<DeliveryResult<byte[]?, byte[]?>> SendAsync(string topic, int sensorId, IMessage message, Headers? headers = null) =>
         ProduceAsync(topic, Key(sensorId), message.ToByteArray(), headers);
 
-    /// <summary>Every record of <paramref name="topic"/> up to its current end, partition by partition.</summary>
+    /// <summary>
+    /// Every record of <paramref name="topic"/> up to its current end, partition by partition. A partition not read
+    /// to its end within a minute fails loudly: a partial list would read as lost commands.
+    /// </summary>
     public List<ConsumeResult<byte[]?, byte[]?>> ReadAll(string topic)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
@@ -75,19 +78,18 @@ public sealed class TestBroker : IDisposable
             }
 
             consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (DateTime.UtcNow < deadline)
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            for (var last = -1L; last < end - 1;)
             {
-                var record = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                if (record is null)
+                if (DateTime.UtcNow > deadline)
                 {
-                    continue;
+                    throw new TimeoutException($"{partition} read up to offset {last} of {end - 1} within 60 s");
                 }
 
-                records.Add(record);
-                if (record.Offset.Value >= end - 1)
+                if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } record)
                 {
-                    break;
+                    records.Add(record);
+                    last = record.Offset.Value;
                 }
             }
         }

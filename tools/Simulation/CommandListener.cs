@@ -7,7 +7,7 @@ namespace HeaterOrleans.Simulation;
 
 /// <summary>
 /// The heaters' side of the commands topic: one consumer reading every partition from the beginning, handing
-/// each command to its room with the simulated time it arrived.
+/// each command to its room with the simulated time it arrived (in lockstep: the instant of its reading).
 /// </summary>
 internal sealed class CommandListener(ConsumerConfig config, string topic, int partitions, IReadOnlyList<Variant> variants, SimClock clock)
 {
@@ -19,6 +19,7 @@ internal sealed class CommandListener(ConsumerConfig config, string topic, int p
     private long _unmatched;
     private long _foreign;
     private long _malformed;
+    private long _handled;
 
     public long Received => Interlocked.Read(ref _received);
 
@@ -31,6 +32,9 @@ internal sealed class CommandListener(ConsumerConfig config, string topic, int p
     public long Malformed => Interlocked.Read(ref _malformed);
 
     public long WarmUpCommands => Interlocked.Read(ref _warmUpCommands);
+
+    /// <summary>Every record consumed, of any kind, counted once its room has queued it: what the lockstep waits for.</summary>
+    public long Handled => Interlocked.Read(ref _handled);
 
     public void Run(CancellationToken stop)
     {
@@ -47,6 +51,7 @@ internal sealed class CommandListener(ConsumerConfig config, string topic, int p
 
             var arrival = clock.Now;
             Handle(record.Message, arrival);
+            Interlocked.Increment(ref _handled);
         }
 
         consumer.Close();
@@ -81,7 +86,7 @@ internal sealed class CommandListener(ConsumerConfig config, string topic, int p
         Interlocked.Increment(ref _received);
         var readingTime = message.Headers is { } headers && headers.TryGetLastBytes(CommandHeaders.ReadingTime, out var bytes) &&
             Utf8Parser.TryParse(bytes, out long ms, out _) ? ms : (long?)null;
-        var (obeyed, delay) = variants[variant].Rooms[index].Command(command.Command == HeaterCommand.On, arrival, readingTime);
+        var (obeyed, delay) = variants[variant].Rooms[index].Command(command.Command == HeaterCommand.On, arrival, readingTime, atReading: clock.IsStepped);
         if (delay is { } d)
         {
             variants[variant].RealizedDelays.Add(d);

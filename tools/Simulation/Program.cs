@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
 // dotnet run -c Release --project tools/Simulation [-- --Heaters=1000 --Duration=00:30:00 --Compression=20 --Delays=0,1 ...]
+// --Lockstep=true: simulated time waits for the service, so the outcome does not depend on the machine's speed.
 // Exit codes: 0 = the loop worked (figures are meaningful), 1 = the loop failed, 2 = bad options.
 SimulationOptions options;
 try

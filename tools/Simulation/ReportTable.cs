@@ -26,10 +26,17 @@ public static class ReportTable
                 S($"{v.SettleP50Seconds / 60:F1} min"));
         }
 
-        table.Caption(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{report.Options.Heaters:N0} heaters per variant, {report.Options.Duration} simulated at ×{report.Options.Compression:G} in {report.RealSeconds:F0} s real; " +
-            $"band = [desired − {report.Options.DownDelta:G}, desired + {report.Options.UpDelta:G}]; times simulated; the realized delay (reading taken → command at the heater) " +
-            $"is the service's own, ×{report.Options.Compression:G}: p50 {reference.RealizedDelayP50 / report.Options.Compression * 1000:F0} ms real; (×n) = against {reference.AddedDelaySeconds:G} s")));
+        var o = report.Options;
+        table.Caption(Markup.Escape(o.Lockstep
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{o.Heaters:N0} heaters per variant, {o.Duration} simulated in lockstep in {report.RealSeconds:F0} s real " +
+                $"({report.LockstepSteps:N0} steps, p50 {report.StepMillisecondsP50:F1} ms, p99 {report.StepMillisecondsP99:F1} ms, max {report.StepMillisecondsMax:F0} ms real each); " +
+                $"band = [desired − {o.DownDelta:G}, desired + {o.UpDelta:G}]; times simulated; in lockstep the service takes no simulated time " +
+                $"(realized delay 0), only the added delay counts; (×n) = against {reference.AddedDelaySeconds:G} s")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{o.Heaters:N0} heaters per variant, {o.Duration} simulated at ×{o.Compression:G} in {report.RealSeconds:F0} s real; " +
+                $"band = [desired − {o.DownDelta:G}, desired + {o.UpDelta:G}]; times simulated; the realized delay (reading taken → command at the heater) " +
+                $"is the service's own, ×{o.Compression:G}: p50 {reference.RealizedDelayP50 / o.Compression * 1000:F0} ms real; (×n) = against {reference.AddedDelaySeconds:G} s")));
         return table;
     }
 

@@ -105,10 +105,11 @@ internal sealed class SimulatedRoom
     /// <summary>
     /// A command arrived at simulated time <paramref name="arrival"/>; it takes effect after the added delay.
     /// Like a real heater it ignores commands caused by readings older than one it has obeyed (at-least-once
-    /// delivery may repeat them). Returns whether it was obeyed, and the simulated time from the causing
-    /// reading to the arrival when that reading is known.
+    /// delivery may repeat them). With <paramref name="atReading"/> (lockstep) a command whose reading is known
+    /// arrives at that reading's instant: the service takes no simulated time. Returns whether it was obeyed, and
+    /// the simulated time from the causing reading to the arrival when that reading is known.
     /// </summary>
-    public (bool Obeyed, double? Delay) Command(bool on, double arrival, long? readingTimeMs)
+    public (bool Obeyed, double? Delay) Command(bool on, double arrival, long? readingTimeMs, bool atReading)
     {
         lock (_gate)
         {
@@ -120,17 +121,24 @@ internal sealed class SimulatedRoom
 
             _newestObeyedMs = readingTimeMs ?? _newestObeyedMs;
             _commands++;
-            _pending.Enqueue((arrival + _delay, on));
+            double? readAt = null;
             for (var back = 1; back <= Math.Min(_sentCount, RecentReadings); back++)
             {
                 var slot = (_sentCount - back) % RecentReadings;
                 if (_sentMs[slot] == readingTimeMs)
                 {
-                    return (true, arrival - _sentAt[slot]);
+                    readAt = _sentAt[slot];
+                    break;
                 }
             }
 
-            return (true, null);
+            if (atReading && readAt is { } at)
+            {
+                arrival = at;
+            }
+
+            _pending.Enqueue((arrival + _delay, on));
+            return (true, arrival - readAt);
         }
     }
 

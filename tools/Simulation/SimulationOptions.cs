@@ -15,10 +15,25 @@ public sealed class SimulationOptions
     /// Simulated seconds per real second. The service's own delay is scaled by it too, and the offered load is
     /// heaters × variants × compression readings per second: the default 20,000/s leaves the service (and this
     /// process's own rooms) headroom on 2 cores; at 40,000/s its lag reached a second now and then.
+    /// Not used in <see cref="Lockstep"/> mode, which has no real-time pace.
     /// </summary>
     public double Compression { get; set; } = 10;
 
-    /// <summary>Added control delays, simulated seconds, comma-separated: one variant each.</summary>
+    /// <summary>
+    /// Simulated time waits for the service: one simulated second (one reading per room) per step, and the next
+    /// step only once the service has acknowledged every record of this one and every command it sent has reached
+    /// its room. The service then takes no simulated time (its realized delay is 0), only the added delays count,
+    /// and the outcome depends on neither the machine's speed nor its load.
+    /// </summary>
+    public bool Lockstep { get; set; }
+
+    /// <summary>Lockstep only: real time the service may take to answer one step before the run fails (a liveness guard, not a pace).</summary>
+    public TimeSpan LockstepTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Added control delays, simulated seconds, comma-separated: one variant each. A command takes effect this long
+    /// after it arrived; in lockstep, after its reading, so there it is the whole delay of the loop.
+    /// </summary>
     public string Delays { get; set; } = "0,1";
 
     public int Seed { get; set; } = 42;
@@ -118,6 +133,8 @@ public sealed class SimulationOptions
         Check(PlotHeaters is >= 0 and <= 10 && PlotHeaters <= Heaters, $"PlotHeaters must be between 0 and min(10, Heaters) (was {PlotHeaters}).");
         Check(Partitions is >= 1 and <= 1000, $"Partitions must be between 1 and 1000 (was {Partitions}).");
         Check(ProgressInterval >= TimeSpan.FromSeconds(1), $"ProgressInterval must be at least 00:00:01 (was {ProgressInterval}).");
+        Check(LockstepTimeout >= TimeSpan.FromSeconds(1) && LockstepTimeout <= TimeSpan.FromHours(1),
+            $"LockstepTimeout must be between 00:00:01 and 01:00:00 of real time (was {LockstepTimeout}).");
         return errors;
     }
 }

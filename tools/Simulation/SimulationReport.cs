@@ -14,8 +14,17 @@ public sealed class SimulationReport
     /// <summary>Real time of the closed loop, from the first reading to the end of the simulated run.</summary>
     public double RealSeconds { get; set; }
 
-    /// <summary>Readings per real second the service was offered.</summary>
+    /// <summary>Readings per real second the service was offered (in lockstep: as many as it took).</summary>
     public double OfferedReadingsPerSecond { get; set; }
+
+    /// <summary>Lockstep only: simulated seconds stepped, and the real time each took, ms (NaN in real time).</summary>
+    public int LockstepSteps { get; set; }
+
+    public double StepMillisecondsP50 { get; set; } = double.NaN;
+
+    public double StepMillisecondsP99 { get; set; } = double.NaN;
+
+    public double StepMillisecondsMax { get; set; } = double.NaN;
 
     public long ReadingsSent { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -17,7 +18,9 @@ namespace HeaterOrleans.Simulation;
 /// <summary>
 /// The closed loop: the real service in this process on its own embedded broker, and simulated rooms that
 /// talk to it only through Kafka, as heaters would. Every variant (one per added delay) runs at the same
-/// time against the same service, with the same rooms, settings and noise.
+/// time against the same service, with the same rooms, settings and noise. In real time (compressed) the
+/// service's own delay counts, as the machine allows; in lockstep simulated time waits for the service, so the
+/// outcome is the same on any machine.
 /// </summary>
 public static class SimulationRun
 {
@@ -63,6 +66,12 @@ public static class SimulationRun
         var keys = rooms.Select(r => r.SensorId).Append(CommandListener.WarmUpSensorId)
             .ToDictionary(id => id, id => Encoding.UTF8.GetBytes(id.ToString(CultureInfo.InvariantCulture)));
         using var producer = new ProducerBuilder<byte[], byte[]>(kafka.CreateProducerConfig()).Build();
+        var clock = options.Lockstep ? SimClock.Stepped() : SimClock.RealTime(options.Compression);
+        // The service's own consumer settings (5 ms fetch wait on the embedded broker, which answers fetches at
+        // once): 1 ms spun three broker threads at ~40 % CPU each, taken from the service under test.
+        var consumerConfig = kafka.CreateConsumerConfig("heater-simulation");
+        var listener = new CommandListener(consumerConfig, topics.Commands, options.Partitions, variants, clock);
+        var barrier = new LockstepBarrier(metrics, listener, () => Interlocked.Read(ref produceErrors));
         void Delivered(DeliveryReport<byte[], byte[]> r)
         {
             if (r.Error.IsError)
@@ -73,6 +82,7 @@ public static class SimulationRun
 
         void Produce(string topic, int sensorId, Google.Protobuf.IMessage message, long timestampMs)
         {
+            barrier.Producing();
             producer.ProduceWhenQueued(topic, new Message<byte[], byte[]>
             {
                 Key = keys[sensorId], Value = MessageCodec.Encode(message), Timestamp = new Timestamp(timestampMs, TimestampType.CreateTime),
@@ -99,11 +109,6 @@ public static class SimulationRun
             report.Failures.Add($"the service applied only {metrics.SettingsTotal - settingsBefore} of {rooms.Count} settings within {SettingsTimeout.TotalSeconds:F0} s");
         }
 
-        var clock = new SimClock(options.Compression);
-        // The service's own consumer settings (5 ms fetch wait on the embedded broker, which answers fetches at
-        // once): 1 ms spun three broker threads at ~40 % CPU each, taken from the service under test.
-        var consumerConfig = kafka.CreateConsumerConfig("heater-simulation");
-        var listener = new CommandListener(consumerConfig, topics.Commands, options.Partitions, variants, clock);
         using var stopListening = new CancellationTokenSource();
         var listening = Task.Factory.StartNew(() => listener.Run(stopListening.Token), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -115,35 +120,85 @@ public static class SimulationRun
         producer.Flush(cancellationToken);
 
         long readingsSent = 0;
+        string? stalled = null;
+        var steps = new List<double>();
         var changes = rooms.Where(r => r.Plan.ChangedSetting is not null).ToList();
-        say($"closed loop: {rooms.Count:N0} rooms, {options.Duration} simulated at ×{options.Compression:G} " +
-            $"(about {TimeSpan.FromSeconds(Math.Round(duration / options.Compression))} real), {report.OfferedReadingsPerSecond:N0} readings/s; " +
-            $"{changes.Count / variants.Count:N0} settings per variant change at {options.EffectiveSettingChangeAt}");
+        say(options.Lockstep
+            ? $"closed loop in lockstep: {rooms.Count:N0} rooms, {options.Duration} simulated one second at a time, each once the service has answered the last; " +
+              $"{changes.Count / variants.Count:N0} settings per variant change at {options.EffectiveSettingChangeAt}"
+            : $"closed loop: {rooms.Count:N0} rooms, {options.Duration} simulated at ×{options.Compression:G} " +
+              $"(about {TimeSpan.FromSeconds(Math.Round(duration / options.Compression))} real), {report.OfferedReadingsPerSecond:N0} readings/s; " +
+              $"{changes.Count / variants.Count:N0} settings per variant change at {options.EffectiveSettingChangeAt}");
+        if (options.Lockstep)
+        {
+            // Let the warm-up's last reading and command settle, so that the first step starts from a quiet loop.
+            stalled = Settle(producer, barrier, options.LockstepTimeout, cancellationToken);
+        }
+
         clock.Start();
+        // Lockstep readings carry their simulated instant as their Kafka timestamp (from the real start), so that
+        // each command's reading-time header names the reading exactly, whatever the machine's speed.
+        var epochMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long Stamp(double time) => options.Lockstep ? epochMs + (long)Math.Round(time * 1000) : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var loop = Task.Factory.StartNew(() =>
         {
             // Heater i reads at k + i/N simulated seconds: phases spread over the second keep the load smooth.
             var perVariant = options.Heaters;
             var changed = changes.Count == 0;
-            for (long slot = 0; ; slot++)
+            var stepStarted = Stopwatch.GetTimestamp();
+            for (long slot = 0; stalled is null; slot++)
             {
                 var (second, index) = Math.DivRem(slot, perVariant);
                 var time = second + ((double)index / perVariant);
-                if (time >= duration || cancellationToken.IsCancellationRequested)
+                if (options.Lockstep && index == 0 && second > 0)
+                {
+                    // The previous simulated second is over: the next starts once the service has answered it.
+                    stalled = Settle(producer, barrier, options.LockstepTimeout, cancellationToken);
+                    lock (steps)
+                    {
+                        steps.Add(Stopwatch.GetElapsedTime(stepStarted).TotalMilliseconds);
+                    }
+
+                    stepStarted = Stopwatch.GetTimestamp();
+                }
+
+                if (stalled is not null || time >= duration || cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
 
                 if (!changed && time >= changeAt)
                 {
+                    if (options.Lockstep)
+                    {
+                        // The readings before the change are answered first, and the new settings are applied
+                        // before any later reading: in lockstep the change happens exactly at its instant.
+                        stalled = Settle(producer, barrier, options.LockstepTimeout, cancellationToken);
+                        if (stalled is not null)
+                        {
+                            break;
+                        }
+
+                        clock.Set(changeAt);
+                    }
+
                     Pace(clock, changeAt);
-                    var ms = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    var ms = Stamp(changeAt);
                     foreach (var room in changes)
                     {
                         Produce(topics.Settings, room.SensorId, room.Plan.ChangedSetting!.ToMessage(room.SensorId), ms);
                     }
 
                     changed = true;
+                    if (options.Lockstep && (stalled = Settle(producer, barrier, options.LockstepTimeout, cancellationToken)) is not null)
+                    {
+                        break;
+                    }
+                }
+
+                if (options.Lockstep)
+                {
+                    clock.Set(time);
                 }
 
                 Pace(clock, time);
@@ -151,37 +206,79 @@ public static class SimulationRun
                 {
                     var room = variant.Rooms[index];
                     var reading = room.Read(time);
-                    var ms = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    var ms = Stamp(time);
                     room.Sent(ms, time);
                     Produce(topics.Readings, room.SensorId, new SensorData { SensorID = room.SensorId, Temperature = reading }, ms);
                     Interlocked.Increment(ref readingsSent);
                 }
             }
+
+            if (options.Lockstep && stalled is null && !cancellationToken.IsCancellationRequested)
+            {
+                // The last step (a Duration that is not whole seconds ends mid-step): its commands belong to the run.
+                stalled = Settle(producer, barrier, options.LockstepTimeout, cancellationToken);
+            }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        var (lastSent, lastCommands, lastReal) = (0L, 0L, TimeSpan.Zero);
+        var (lastSent, lastCommands, lastReal, lastSteps) = (0L, 0L, TimeSpan.Zero, 0);
         var processedBefore = metrics.ReadingsTotal;
         while (await Task.WhenAny(loop, Task.Delay(options.ProgressInterval, cancellationToken)) != loop)
         {
             var (sent, commands, real) = (Interlocked.Read(ref readingsSent), listener.Received, clock.RealElapsed);
             var seconds = (real - lastReal).TotalSeconds;
-            var lag = sent - (metrics.ReadingsTotal - processedBefore);
-            say(string.Create(CultureInfo.InvariantCulture,
+            var rates = string.Create(CultureInfo.InvariantCulture,
                 $"sim {TimeSpan.FromSeconds(Math.Round(clock.Now))} of {options.Duration} | {(sent - lastSent) / seconds:N0} readings/s, " +
-                $"{(commands - lastCommands) / seconds:N0} commands/s | service behind by {lag:N0} readings " +
-                $"({lag / Math.Max(1, report.OfferedReadingsPerSecond) * 1000:F0} ms real)"));
+                $"{(commands - lastCommands) / seconds:N0} commands/s | ");
+            if (options.Lockstep)
+            {
+                List<double> recent;
+                lock (steps)
+                {
+                    recent = steps.Skip(lastSteps).Order().ToList();
+                    lastSteps = steps.Count;
+                }
+
+                say(rates + string.Create(CultureInfo.InvariantCulture,
+                    $"{recent.Count / seconds:F1} steps/s, step p50 {Percentiles.Of(recent, 50):F1} ms, slowest {Percentiles.Of(recent, 100):F1} ms real"));
+            }
+            else
+            {
+                var lag = sent - (metrics.ReadingsTotal - processedBefore);
+                say(rates + string.Create(CultureInfo.InvariantCulture,
+                    $"service behind by {lag:N0} readings ({lag / Math.Max(1, report.OfferedReadingsPerSecond) * 1000:F0} ms real)"));
+            }
+
             (lastSent, lastCommands, lastReal) = (sent, commands, real);
         }
 
         await loop;
         cancellationToken.ThrowIfCancellationRequested();
-        // Commands that arrived before the end are queued within moments; then every room closes at the end.
-        await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        if (!options.Lockstep)
+        {
+            // Commands that arrived before the end are queued within moments; then every room closes at the end.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        }
+
         await stopListening.CancelAsync();
         await listening;
         report.RealSeconds = clock.RealElapsed.TotalSeconds;
         producer.Flush(TimeSpan.FromSeconds(10));
         errorLog.Recording = false;
+
+        if (stalled is not null)
+        {
+            report.Failures.Add($"lockstep stalled at simulated {TimeSpan.FromSeconds(Math.Round(clock.Now))}: {stalled}");
+        }
+
+        if (options.Lockstep)
+        {
+            var sorted = steps.Order().ToList();
+            report.OfferedReadingsPerSecond = readingsSent / Math.Max(report.RealSeconds, 1e-3);
+            report.LockstepSteps = sorted.Count;
+            report.StepMillisecondsP50 = Percentiles.Of(sorted, 50);
+            report.StepMillisecondsP99 = Percentiles.Of(sorted, 99);
+            report.StepMillisecondsMax = Percentiles.Of(sorted, 100);
+        }
 
         report.ReadingsSent = readingsSent;
         report.CommandsReceived = listener.Received;
@@ -232,10 +329,18 @@ public static class SimulationRun
         static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     }
 
-    /// <summary>Waits until simulated time <paramref name="time"/>; sleeps in 1 ms steps (Compression ms of room time).</summary>
+    /// <summary>Lockstep: sends what is queued and waits for the service's answer; null when it came, otherwise what is missing.</summary>
+    private static string? Settle(IProducer<byte[], byte[]> producer, LockstepBarrier barrier, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Flush sends at once (no linger) and returns on the broker's acks, so every record is there to be answered.
+        producer.Flush(cancellationToken);
+        return barrier.Wait(timeout, cancellationToken);
+    }
+
+    /// <summary>Waits until simulated time <paramref name="time"/>; sleeps in 1 ms steps (Compression ms of room time). Lockstep has no pace.</summary>
     private static void Pace(SimClock clock, double time)
     {
-        while (clock.Now < time)
+        while (!clock.IsStepped && clock.Now < time)
         {
             var wait = clock.Until(time);
             Thread.Sleep(wait > TimeSpan.FromMilliseconds(2) ? wait - TimeSpan.FromMilliseconds(1) : TimeSpan.FromMilliseconds(1));
