@@ -8,4 +8,10 @@ public sealed class EmbeddedKafkaOptions
 
     /// <summary>Brokers in the mock cluster; partition leaders spread over them.</summary>
     public int Brokers { get; set; } = 3;
+
+    /// <summary>
+    /// More topics for <c>kafka-only</c> to create at start, comma-separated: the mock's admin API cannot create
+    /// them later (the benchmark's per-phase topics, a Streamiz application's internal topics).
+    /// </summary>
+    public string ExtraTopics { get; set; } = string.Empty;
 }
