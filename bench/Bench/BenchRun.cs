@@ -1,233 +1,159 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Confluent.Kafka;
-using HeaterOrleans.Contracts;
-using HeaterOrleans.Contracts.Messages;
+using System.Globalization;
 using HeaterOrleans.Grains;
-using HeaterOrleans.Silo.Diagnostics;
-using HeaterOrleans.Silo.Hosting;
-using HeaterOrleans.Silo.Kafka.Embedded;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace HeaterOrleans.Bench;
 
-/// <summary>One benchmark run: baseline, service throughput, latency, setting-to-effect and memory, in that order.</summary>
-public sealed class BenchRun(BenchOptions options, Action<string> progress)
+/// <summary>
+/// One benchmark run. In full: the one-hop floor, throughput of each variant on the same pre-produced records (each
+/// on its own topics), the latency of each variant at a sustained rate, setting-to-effect and memory. With
+/// <c>--Sustained</c>: the floor and the latency runs only. The broker runs in a process of its own throughout.
+/// </summary>
+public sealed class BenchRun(BenchOptions options, Action<string> progress, string commandLine = "(in process)")
 {
-    private HeaterMetrics? _metrics;
-
-    private const string Readings = "sensor";
-    private const string Settings = "tempset";
-    private const string Commands = "heatercontrol";
-    private const string BaselineCommands = "baseline-commands";
-    private const int LatencySensorBase = 2_000_000;
-    private const int SettingSensorBase = 3_000_000;
-    private const int MemorySensorBase = 10_000_000;
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public async Task<BenchReport> RunAsync()
     {
-        using var embedded = options.BootstrapServers is null ? EmbeddedKafkaBroker.Start(3) : null;
-        var bootstrap = options.BootstrapServers ?? embedded!.BootstrapServers;
-        foreach (var topic in new[] { Readings, Settings, Commands, BaselineCommands, "heater-deadletter" })
+        Directory.CreateDirectory(options.Output);
+        // Topics (and with PostgreSQL, grain state keyed by topic) outlive a run anywhere but on the embedded broker.
+        var tag = options.BootstrapServers is null && options.PostgreSql is null ? "" : $"-{DateTime.UtcNow:yyyyMMddHHmmss}";
+        var topics = new Dictionary<string, PhaseTopics>();
+        foreach (var phase in Phases())
         {
-            embedded?.CreateTopic(topic, options.Partitions);
+            topics[phase] = PhaseTopics.For(phase, tag);
         }
 
-        var report = new BenchReport { Readings = options.Readings, Sensors = options.Sensors, LatencyRate = options.Rate };
-        using var writer = new WorkloadWriter(bootstrap);
-        progress($"producing {options.Sensors:N0} settings and {options.Readings:N0} readings");
-        writer.Settings(Settings, 1, options.Sensors);
-        report.FlipShare = writer.Readings(Readings, options.Sensors, options.Readings);
-        var records = (long)options.Sensors + options.Readings;
-
-        progress("baseline: bare Confluent loop");
-        report.BaselineMessagesPerSecond = BaselineLoop.Run(bootstrap, Readings, Settings, BaselineCommands, records);
-
-        progress("service: starting a silo");
-        await using var silo = await StartSiloAsync(bootstrap);
-        _metrics = silo.Services.GetRequiredService<HeaterMetrics>();
-        progress("service: processing the same records");
-        report.ServiceMessagesPerSecond = await MeasureThroughputAsync(_metrics, records);
-
-        progress($"latency at {options.Rate:N0} readings/s for {options.LatencySeconds} s");
-        (report.LatencySamples, report.LatencyP50Ms, report.LatencyP99Ms, report.LatencyP999Ms) = await MeasureLatencyAsync(bootstrap, writer);
-
-        progress($"setting-to-effect, {options.SettingSamples} samples");
-        (report.SettingToEffectP50Ms, report.SettingToEffectP99Ms) = await MeasureSettingToEffectAsync(bootstrap, writer);
-
-        foreach (var sensors in options.MemorySteps)
+        var report = new BenchReport
         {
-            progress($"memory with {sensors:N0} active sensors");
-            report.Memory.Add(await MeasureMemoryAsync(writer, sensors));
+            Environment = RunEnvironment.Capture(commandLine), Readings = options.Sustained ? 0 : options.Readings,
+            Sensors = options.Sustained ? 0 : options.Sensors, LatencyRate = options.Rate, LatencySeconds = options.Duration,
+            Failsafe = options.Failsafe,
+        };
+
+        progress("starting the broker");
+        await using var broker = await BenchBroker.StartAsync(options, [.. topics.Values.SelectMany(t => t.All)]);
+        report.Broker = broker.Description;
+        var cpu = new CpuClock(() => broker.CpuTime);
+        using var writer = new WorkloadWriter(broker.BootstrapServers);
+        var rates = new RateRunner(options, broker, writer, cpu, progress);
+
+        if (options.Floor)
+        {
+            report.Floor = await rates.FloorAsync(topics[Phase.Floor]);
+            progress(Describe(report.Floor));
         }
 
-        await silo.StopAsync();
+        if (!options.Sustained && options.Runs(BenchOptions.Baseline))
+        {
+            var phase = topics[Phase.Baseline];
+            var records = Write(report, writer, phase);
+            progress("baseline: bare Confluent loop");
+            Quiesce();
+            var loop = new BaselineLoop();
+            var run = Task.Factory.StartNew(() => loop.Run(broker.BootstrapServers, phase, records), TaskCreationOptions.LongRunning);
+            Record(report, BenchOptions.Baseline, await ThroughputMeter.MeasureAsync(BenchOptions.Baseline, () => loop.Processed, records, cpu, run));
+        }
+
+        if (!options.Sustained && options.Runs(BenchOptions.Service))
+        {
+            var phase = topics[Phase.Service];
+            var records = Write(report, writer, phase);
+            progress("service: ingress → grain → egress, on a silo in this process");
+            Quiesce();
+            await using var service = ServiceVariant.Create(options, broker.BootstrapServers, phase);
+            using var failed = new CancellationTokenSource();
+            var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Service, () => service.Processed, records, cpu, cancellationToken: failed.Token);
+            try
+            {
+                await service.StartAsync();
+            }
+            catch
+            {
+                await failed.CancelAsync();
+                throw;
+            }
+
+            Record(report, BenchOptions.Service, await measuring);
+        }
+
+        if (options.Runs(BenchOptions.Service))
+        {
+            await ServiceLatencyAsync(report, broker, writer, rates, topics[Phase.ServiceLatency]);
+        }
+
         return report;
     }
 
-    private async Task<WebApplication> StartSiloAsync(string bootstrap)
+    /// <summary>The service's latency run on a fresh silo and topics; then, in a full run, setting-to-effect and memory on it.</summary>
+    private async Task ServiceLatencyAsync(BenchReport report, BenchBroker broker, WorkloadWriter writer, RateRunner rates, PhaseTopics phase)
     {
-        string[] args =
-        [
-            $"--Kafka:BootstrapServers={bootstrap}", "--Kafka:GroupId=bench-service", "--Kafka:FetchWaitMaxMs=5",
-            "--Simulator:Enabled=false", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning", $"--Failsafe:Enabled={options.Failsafe}",
-            .. options.PostgreSql is { } pg ? new[] { "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Orleans={pg}", "--Orleans:AdvertisedIPAddress=127.0.0.1" } : [],
-        ];
-        var silo = HeaterSiloHost.Build(args);
-        await silo.StartAsync();
-        return silo;
-    }
-
-    /// <summary>Records per second from the first record processed to the last.</summary>
-    private static async Task<double> MeasureThroughputAsync(HeaterMetrics metrics, long records)
-    {
-        var clock = new Stopwatch();
-        while (metrics.ReadingsTotal + metrics.SettingsTotal < records)
+        Quiesce();
+        var activeElsewhere = GrainMetrics.Active;
+        await using var service = ServiceVariant.Create(options, broker.BootstrapServers, phase);
+        await service.StartAsync();
+        var run = await rates.VariantAsync(service);
+        report.Latency.Add(run);
+        progress(Describe(run));
+        if (options.Sustained)
         {
-            if (!clock.IsRunning && metrics.ReadingsTotal + metrics.SettingsTotal > 0)
-            {
-                clock.Start();
-            }
-
-            await Task.Delay(10);
+            return;
         }
 
-        return records / clock.Elapsed.TotalSeconds;
+        progress($"setting-to-effect, {options.SettingSamples} samples");
+        report.SettingToEffect = await SettingToEffect.MeasureAsync(service, broker.BootstrapServers, writer, options.SettingSamples);
+        var memory = new MemoryMeter(service, writer, activeElsewhere);
+        foreach (var sensors in options.MemorySteps)
+        {
+            progress($"memory with {sensors:N0} active sensors");
+            report.Memory.Add(await memory.MeasureAsync(sensors));
+        }
     }
 
-    /// <summary>
-    /// Readings at a fixed rate, each one switching its heater, timed from the reading's Kafka timestamp to
-    /// the arrival of its command at a plain consumer.
-    /// </summary>
-    private async Task<(int, double, double, double)> MeasureLatencyAsync(string bootstrap, WorkloadWriter writer)
+    private IEnumerable<string> Phases()
     {
-        const int sensors = 500;
-        await SettleAsync(() => writer.Settings(Settings, LatencySensorBase, sensors, _ => 20), sensors);
-
-        using var commands = CommandsFromNow(bootstrap);
-        var latencies = new List<double>();
-        var total = options.Rate * options.LatencySeconds;
-        var collector = Task.Run(() =>
+        if (options.Floor)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(options.LatencySeconds + 30);
-            while (latencies.Count < total && DateTime.UtcNow < deadline)
-            {
-                if (commands.Consume(TimeSpan.FromMilliseconds(100)) is { } record &&
-                    record.Message.Headers.TryGetLastBytes(CommandHeaders.ReadingTime, out var time))
-                {
-                    latencies.Add((DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(Encoding.ASCII.GetString(time)))).TotalMilliseconds);
-                }
-            }
-        });
-
-        var clock = Stopwatch.StartNew();
-        for (var sent = 0; sent < total; sent++)
-        {
-            // Pace: reading n leaves at n / rate seconds; each sensor alternates below and above its band.
-            while (clock.Elapsed.TotalSeconds < (double)sent / options.Rate)
-            {
-                await Task.Delay(1);
-            }
-
-            var sensor = LatencySensorBase + (sent % sensors);
-            writer.Produce(Readings, sensor, new SensorData { SensorID = sensor, Temperature = (sent / sensors) % 2 == 0 ? 10 : 30 });
+            yield return Phase.Floor;
         }
 
-        writer.Flush();
-        await collector;
-        latencies.Sort();
-        return (latencies.Count, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), Percentiles.Of(latencies, 99.9));
-    }
-
-    /// <summary>From producing a new setting to the first command it causes (readings keep coming every 5 ms).</summary>
-    private async Task<(double, double)> MeasureSettingToEffectAsync(string bootstrap, WorkloadWriter writer)
-    {
-        var samples = options.SettingSamples;
-        await SettleAsync(() => writer.Settings(Settings, SettingSensorBase, samples, _ => 20), samples);
-        using var commands = CommandsFromNow(bootstrap);
-        var effects = new List<double>();
-        for (var i = 0; i < samples; i++)
+        if (!options.Sustained && options.Runs(BenchOptions.Baseline))
         {
-            var sensor = SettingSensorBase + i;
-            var started = Stopwatch.GetTimestamp();
-            writer.Produce(Settings, sensor, new TemperatureControl { SensorID = sensor, Desired = 30, UpDelta = 0.5, DownDelta = 0.5 });
-            writer.Flush();
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
+            yield return Phase.Baseline;
+        }
+
+        if (options.Runs(BenchOptions.Service))
+        {
+            if (!options.Sustained)
             {
-                writer.Produce(Readings, sensor, new SensorData { SensorID = sensor, Temperature = 25 });
-                writer.Flush();
-                if (commands.Consume(TimeSpan.FromMilliseconds(5)) is { } record && HeaterControl.Parser.ParseFrom(record.Message.Value).SensorID == sensor)
-                {
-                    effects.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    break;
-                }
+                yield return Phase.Service;
             }
-        }
 
-        effects.Sort();
-        return (Percentiles.Of(effects, 50), Percentiles.Of(effects, 99));
+            yield return Phase.ServiceLatency;
+        }
     }
 
-    /// <summary>Activates sensors (through their settings) up to <paramref name="target"/> and measures memory per sensor.</summary>
-    private async Task<MemoryPoint> MeasureMemoryAsync(WorkloadWriter writer, int target)
+    /// <summary>The same settings and readings (same seed) for every variant, on its own topics.</summary>
+    private long Write(BenchReport report, WorkloadWriter writer, PhaseTopics phase)
     {
-        var (idleManaged, idleRss, idleActive) = Measure();
-        var next = MemorySensorBase + (int)Math.Max(0, GrainMetrics.Active - options.Sensors);
-        // In chunks: the embedded broker keeps only about 5 MiB per partition.
-        while (GrainMetrics.Active < target)
-        {
-            var chunk = (int)Math.Min(50_000, target - GrainMetrics.Active);
-            var first = next;
-            await SettleAsync(() => writer.Settings(Settings, first, chunk), chunk);
-            next += chunk;
-        }
-
-        var (managed, rss, active) = Measure();
-        var added = Math.Max(1, active - idleActive);
-        return new MemoryPoint((int)active, managed, rss, (double)(managed - idleManaged) / added, (double)(rss - idleRss) / added);
+        progress($"producing {options.Sensors:N0} settings and {options.Readings:N0} readings to {phase.Readings}, {phase.Settings}");
+        writer.Settings(phase.Settings, 1, options.Sensors);
+        report.FlipShare = writer.Readings(phase.Readings, options.Sensors, options.Readings);
+        return (long)options.Sensors + options.Readings;
     }
 
-    private static (long Managed, long Rss, long Active) Measure()
+    private void Record(BenchReport report, string variant, PhaseCost cost)
+    {
+        report.Throughput[variant] = cost;
+        progress(string.Create(C, $"{variant}: {cost.RecordsPerSecond:N0} records/s, {cost.CpuMicrosPerRecord:F1} µs CPU per record ({cost.CoresBusy:F2} cores busy)"));
+    }
+
+    private static string Describe(RateRun run) => string.Create(C,
+        $"{run.Name}: p50 / p99 / p99.9 / max {run.Latency.P50Ms:F1} / {run.Latency.P99Ms:F1} / {run.Latency.P999Ms:F1} / {run.Latency.MaxMs:F1} ms; {(run.KeptUp ? "kept up" : "did not keep up: " + run.Shortfall)}");
+
+    /// <summary>Collects what earlier phases left behind, so that a phase pays for its own garbage only.</summary>
+    private static void Quiesce()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        using var self = Process.GetCurrentProcess();
-        return (GC.GetTotalMemory(forceFullCollection: true), self.WorkingSet64, GrainMetrics.Active);
-    }
-
-    /// <summary>Sends settings and waits until the service has applied all of them.</summary>
-    private async Task SettleAsync(Action send, int settings)
-    {
-        var settled = _metrics!.SettingsTotal + settings;
-        send();
-        while (_metrics.SettingsTotal < settled)
-        {
-            await Task.Delay(20);
-        }
-    }
-
-    private IConsumer<byte[]?, byte[]?> CommandsFromNow(string bootstrap)
-    {
-        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-probe", FetchWaitMaxMs = 1 }).Build();
-        // The ends as of now, explicitly: Offset.End would be resolved at the first fetch and miss what came before.
-        consumer.Assign(Enumerable.Range(0, options.Partitions).Select(p =>
-        {
-            var partition = new TopicPartition(Commands, p);
-            return new TopicPartitionOffset(partition, consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High);
-        }));
-        return consumer;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

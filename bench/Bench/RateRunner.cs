@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace HeaterOrleans.Bench;
+
+/// <summary>
+/// Latency at a sustained rate: a separate producer process offers <c>--Rate</c> readings per second for
+/// <c>--Seconds</c>, and a probe consumer times what comes out. For a variant: its commands, from the reading's create
+/// time; for the floor: the readings themselves, one hop through the same broker with the same client settings.
+/// </summary>
+internal sealed class RateRunner(BenchOptions options, BenchBroker broker, WorkloadWriter writer, CpuClock cpu, Action<string> progress)
+{
+    public const int Sensors = 500;
+    public const int FirstSensor = 2_000_000;
+
+    /// <summary>Produce to consume, outside producer and consumer, no variant in between.</summary>
+    public async Task<RateRun> FloorAsync(PhaseTopics topics)
+    {
+        progress($"floor: one hop at {options.Rate:N0} readings/s for {options.Duration} s");
+        using var probe = LatencyProbe.Start(broker.BootstrapServers, topics.Readings);
+        using var producer = StartProducer(topics);
+        var offer = await producer.ResultAsync();
+        await probe.WaitForAsync(offer.Offered, DrainLimit);
+        var arrived = probe.Count;
+        var latency = await probe.StopAsync();
+        return new RateRun("floor", options.Rate, options.Duration, offer, latency, offer.Offered, arrived, null, null, null, null, null);
+    }
+
+    /// <summary>Reading to command through <paramref name="variant"/>, with every second reading switching its heater.</summary>
+    public async Task<RateRun> VariantAsync(IVariant variant)
+    {
+        await SettleSettingsAsync(variant);
+        progress($"{variant.Name}: latency at {options.Rate:N0} readings/s for {options.Duration} s");
+        using var probe = LatencyProbe.Start(broker.BootstrapServers, variant.Topics.Commands);
+        var before = variant.Processed;
+        var start = cpu.Read();
+        using var producer = StartProducer(variant.Topics);
+        var offer = await producer.ResultAsync();
+        var backlog = offer.Offered - (variant.Processed - before);
+
+        var drain = Stopwatch.StartNew();
+        while ((variant.Processed - before < offer.Offered || probe.Count < offer.ExpectedCommands) && drain.Elapsed < DrainLimit)
+        {
+            await Task.Delay(10);
+        }
+
+        var drained = drain.Elapsed.TotalSeconds;
+        var processed = variant.Processed - before;
+        var cost = cpu.Read().Since(start, processed);
+        var arrived = probe.Count;
+        var latency = await probe.StopAsync();
+        return new RateRun(
+            variant.Name, options.Rate, options.Duration, offer, latency, offer.ExpectedCommands, arrived,
+            processed, Math.Max(0, backlog), drained, await FinalLagAsync(variant), cost);
+    }
+
+    /// <summary>Long enough for a variant a little behind to catch up, short enough not to wait out a hopeless one.</summary>
+    private TimeSpan DrainLimit => TimeSpan.FromSeconds(Math.Max(10, options.Duration / 2.0));
+
+    private ProducerProcess StartProducer(PhaseTopics topics) => ProducerProcess.Start(
+        broker.BootstrapServers, topics.Readings, options.Rate, options.Duration, Sensors, FirstSensor,
+        Path.Combine(options.Output, $"producer-{topics.Phase}.log"));
+
+    /// <summary>A setting of 20 ± 0.5 °C for each sensor of the run, applied before the first reading.</summary>
+    private Task SettleSettingsAsync(IVariant variant) =>
+        Settle.SettingsAsync(variant, () => writer.Settings(variant.Topics.Settings, FirstSensor, Sensors, _ => 20), Sensors);
+
+    /// <summary>The committed lag once the variant has had time to commit (the service commits every second).</summary>
+    private async Task<long> FinalLagAsync(IVariant variant)
+    {
+        var lag = 0L;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            await Task.Delay(500);
+            lag = ConsumerLag.Of(broker.BootstrapServers, variant.GroupId, variant.Topics.Readings);
+            if (lag == 0)
+            {
+                break;
+            }
+        }
+
+        return lag;
+    }
+}
