@@ -25,8 +25,14 @@ public sealed class BenchOptions
     [Description("Duration of each latency run, seconds.")]
     public int LatencySeconds { get; set; } = 60;
 
+    [Description("Sensors the latency runs' readings go round-robin over (each switches its heater every second reading).")]
+    public int LatencySensors { get; set; } = 500;
+
     [Description("Same as --LatencySeconds; wins when both are given.")]
     public int? Seconds { get; set; }
+
+    [Description("Seconds of the same load before each latency run's measured seconds (JIT, first activations); counted for 'kept up', not in the percentiles or CPU.")]
+    public int WarmupSeconds { get; set; } = 5;
 
     [Description("Run only the latency at --Rate for --Seconds (one-hop floor, then each variant), e.g. to find the highest rate at which p99 stays within 20 ms.")]
     public bool Sustained { get; set; }

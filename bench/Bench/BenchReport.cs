@@ -18,6 +18,10 @@ public sealed class BenchReport
 
     public int LatencySeconds { get; init; }
 
+    public int WarmupSeconds { get; init; }
+
+    public int LatencySensors { get; init; }
+
     public bool Failsafe { get; init; }
 
     /// <summary>Throughput phase by variant (baseline, service, peer): the same pre-produced records, each on its own topics.</summary>

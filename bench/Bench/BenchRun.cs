@@ -26,7 +26,8 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
         var report = new BenchReport
         {
             Environment = RunEnvironment.Capture(commandLine), Readings = options.Sustained ? 0 : options.Readings,
-            Sensors = options.Sustained ? 0 : options.Sensors, LatencyRate = options.Rate, LatencySeconds = options.Duration,
+            Sensors = options.Sustained ? 0 : options.Sensors, LatencyRate = options.Rate, LatencySeconds = options.Duration, WarmupSeconds = options.WarmupSeconds,
+            LatencySensors = options.LatencySensors,
             Failsafe = options.Failsafe,
         };
 

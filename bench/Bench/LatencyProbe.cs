@@ -13,7 +13,7 @@ namespace HeaterOrleans.Bench;
 internal sealed class LatencyProbe : IDisposable
 {
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
-    private readonly List<double> _latencies = [];
+    private readonly List<(long From, double Latency)> _latencies = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -72,14 +72,14 @@ internal sealed class LatencyProbe : IDisposable
         }
     }
 
-    /// <summary>Stops consuming and summarizes what arrived.</summary>
-    public async Task<LatencyStats> StopAsync()
+    /// <summary>Stops consuming and summarizes what arrived for readings created at or after <paramref name="fromUnixMs"/>.</summary>
+    public async Task<LatencyStats> StopAsync(long fromUnixMs)
     {
         await _stop.CancelAsync();
         await _loop;
         lock (_gate)
         {
-            return LatencyStats.Of(_latencies);
+            return LatencyStats.Of(_latencies.Where(l => l.From >= fromUnixMs).Select(l => l.Latency));
         }
     }
 
@@ -107,7 +107,7 @@ internal sealed class LatencyProbe : IDisposable
                 : record.Message.Timestamp.UnixTimestampMs;
             lock (_gate)
             {
-                _latencies.Add(now - from);
+                _latencies.Add((from, now - from));
             }
         }
     }

@@ -35,9 +35,14 @@ public static class OptionsParser
             throw new ArgumentException($"--Variants: unknown '{string.Join("', '", badVariants)}' (use baseline, service, peer).");
         }
 
-        if (options.Rate < 1 || options.Duration < 1 || options.Partitions < 1 || options.Sensors < 1 || options.Readings < 1)
+        if (options.Rate < 1 || options.Duration < 1 || options.Partitions < 1 || options.Sensors < 1 || options.Readings < 1 || options.LatencySensors < 1)
         {
-            throw new ArgumentException("--Rate, --Seconds/--LatencySeconds, --Partitions, --Sensors and --Readings must be at least 1.");
+            throw new ArgumentException("--Rate, --Seconds/--LatencySeconds, --Partitions, --Sensors, --Readings and --LatencySensors must be at least 1.");
+        }
+
+        if (options.WarmupSeconds < 0)
+        {
+            throw new ArgumentException("--WarmupSeconds must not be negative.");
         }
 
         return options;

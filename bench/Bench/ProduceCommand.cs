@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Confluent.Kafka;
 using Google.Protobuf;
@@ -12,7 +13,8 @@ namespace HeaterOrleans.Bench;
 /// <c>HeaterOrleans.Bench produce</c>: offers readings at a fixed rate from a process of its own, so that neither its
 /// CPU time nor its pauses count against the variant measured in the bench process. Plain Confluent producer,
 /// linger 2 ms (as the service's producers), records keyed by sensor and stamped with their create time, which is
-/// what latencies are measured from.
+/// what latencies are measured from. It prints when the warm-up ends (the bench starts its clocks then) and, last,
+/// what it offered.
 /// </summary>
 /// <remarks>
 /// Sensor <c>s</c>'s readings go 10, 10, 30, 30, 10, ... °C against a setting of 20 ± 0.5: every second reading
@@ -34,9 +36,10 @@ public static class ProduceCommand
         }).Build();
 
         long failed = 0;
-        var total = (long)options.Rate * options.Seconds;
+        var total = (long)options.Rate * (options.WarmupSeconds + options.Seconds);
+        var warmup = (long)options.Rate * options.WarmupSeconds;
         var expectedCommands = 0L;
-        Console.WriteLine($"producing {total:N0} readings to {options.Topic} at {options.Rate:N0}/s over {options.Sensors:N0} sensors");
+        Console.WriteLine($"producing {total:N0} readings to {options.Topic} at {options.Rate:N0}/s over {options.Sensors:N0} sensors, the first {options.WarmupSeconds} s as warm-up");
         var clock = Stopwatch.StartNew();
         for (long sent = 0; sent < total; sent++)
         {
@@ -44,6 +47,11 @@ public static class ProduceCommand
             while (clock.Elapsed.TotalSeconds < (double)sent / options.Rate)
             {
                 Thread.Sleep(1);
+            }
+
+            if (sent == warmup)
+            {
+                Console.WriteLine(ProducerResult.MeasuringPrefix + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
             }
 
             var round = sent / options.Sensors;

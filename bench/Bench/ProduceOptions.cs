@@ -9,7 +9,10 @@ public sealed class ProduceOptions
 
     public int Rate { get; set; } = 5_000;
 
+    /// <summary>Measured seconds, after <see cref="WarmupSeconds"/> of the same load.</summary>
     public int Seconds { get; set; } = 60;
+
+    public int WarmupSeconds { get; set; }
 
     /// <summary>Readings go round-robin over this many sensors from <see cref="FirstSensor"/> on.</summary>
     public int Sensors { get; set; } = 500;

@@ -19,18 +19,28 @@ internal sealed class ProducerProcess : IDisposable
         _timeout = timeout;
     }
 
-    public static ProducerProcess Start(string bootstrapServers, string topic, int rate, int seconds, int sensors, int firstSensor, string logPath)
+    public static ProducerProcess Start(
+        string bootstrapServers, string topic, int rate, int warmupSeconds, int seconds, int sensors, int firstSensor, string logPath)
     {
         var c = CultureInfo.InvariantCulture;
         var child = ChildProcess.Start(
             "producer", Path.Combine(AppContext.BaseDirectory, "HeaterOrleans.Bench"),
             [
                 ProduceCommand.Name, $"--BootstrapServers={bootstrapServers}", $"--Topic={topic}", string.Create(c, $"--Rate={rate}"),
-                string.Create(c, $"--Seconds={seconds}"), string.Create(c, $"--Sensors={sensors}"), string.Create(c, $"--FirstSensor={firstSensor}"),
+                string.Create(c, $"--WarmupSeconds={warmupSeconds}"), string.Create(c, $"--Seconds={seconds}"),
+                 string.Create(c, $"--Sensors={sensors}"), string.Create(c, $"--FirstSensor={firstSensor}"),
             ],
             logPath);
         // Start-up, the run itself, and a minute for a slow broker to acknowledge the last records.
-        return new ProducerProcess(child, TimeSpan.FromSeconds(seconds + 90));
+        return new ProducerProcess(child, TimeSpan.FromSeconds(warmupSeconds + seconds + 90));
+    }
+
+    /// <summary>Waits for the end of the warm-up; returns its Unix time in milliseconds.</summary>
+    public async Task<long> WarmedUpAsync()
+    {
+        var line = await _child.WaitForLineAsync(
+            l => l.StartsWith(ProducerResult.MeasuringPrefix, StringComparison.Ordinal), _timeout, CancellationToken.None);
+        return long.Parse(line[ProducerResult.MeasuringPrefix.Length..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Waits for the producer to finish and returns what it offered.</summary>

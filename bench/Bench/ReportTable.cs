@@ -74,7 +74,7 @@ public static class ReportTable
         if (r.Floor is not null || r.Latency.Count > 0)
         {
             yield return string.Create(C,
-                $"Latency: {r.LatencyRate:N0} readings/s for {r.LatencySeconds} s from a separate producer process over {RateRunner.Sensors} sensors; every second reading switches its heater; failsafe {(r.Failsafe ? "on" : "off")}.");
+                $"Latency: {r.LatencyRate:N0} readings/s for {r.LatencySeconds} s after a {r.WarmupSeconds} s warm-up, from a separate producer process over {r.LatencySensors:N0} sensors; every second reading switches its heater; failsafe {(r.Failsafe ? "on" : "off")}.");
         }
     }
 
@@ -140,8 +140,9 @@ public static class ReportTable
                 Row("drained after the offer in", run => Floor(run, v => F($"{v.DrainSeconds:F1} s"))),
                 Row("group's committed lag after", run => Floor(run, v => F($"{v.FinalLag:N0}"))),
                 Row("kept up", run => run.KeptUp ? "yes" : "no: " + run.Shortfall),
-                Row("CPU per reading (this process, with the probe)", run => Floor(run, v => F($"{v.Cost!.CpuMicrosPerRecord:F1} µs"))),
-                Row("broker CPU per reading", run => Floor(run, v => v.Cost!.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–")),
+                Row("CPU per reading (this process; floor: the probe alone)", run => run.Cost is { } c ? F($"{c.CpuMicrosPerRecord:F1} µs") : "–"),
+                Row("cores busy (this process)", run => run.Cost is { } c ? F($"{c.CoresBusy:F2}") : "–"),
+                Row("broker CPU per reading", run => run.Cost?.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–"),
             ]);
     }
 

@@ -40,7 +40,7 @@ internal sealed class ServiceVariant : IVariant
             $"--Kafka:BootstrapServers={bootstrapServers}", $"--Kafka:GroupId={groupId}", "--Kafka:FetchWaitMaxMs=5",
             .. topics.ServiceArgs,
             "--Simulator:Enabled=false", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning", $"--Failsafe:Enabled={options.Failsafe}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", $"--Failsafe:Enabled={options.Failsafe}",
             .. options.PostgreSql is { } pg ? new[] { "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Orleans={pg}", "--Orleans:AdvertisedIPAddress=127.0.0.1" } : [],
         ];
         return new ServiceVariant(HeaterSiloHost.Build(args), topics, groupId);
