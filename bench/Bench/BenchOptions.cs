@@ -40,6 +40,9 @@ public sealed class BenchOptions
     [Description("Variants to measure, comma-separated: baseline, service, peer. Default: all in a full run, service with --Sustained.")]
     public string? Variants { get; set; }
 
+    [Description("Stream threads of the Streamiz peer.")]
+    public int PeerThreads { get; set; } = 1;
+
     [Description("Measure the one-hop floor (outside producer to outside consumer) before the latency runs.")]
     public bool Floor { get; set; } = true;
 
@@ -69,7 +72,7 @@ public sealed class BenchOptions
 
     /// <summary>The variants this run measures, in the order they run.</summary>
     public IReadOnlySet<string> VariantSet =>
-        (Variants ?? (Sustained ? Service : $"{Baseline},{Service}"))
+        (Variants ?? (Sustained ? Service : $"{Baseline},{Service},{Peer}"))
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(v => v.ToLowerInvariant()).ToHashSet();
 

@@ -4,8 +4,9 @@ using HeaterOrleans.Grains;
 namespace HeaterOrleans.Bench;
 
 /// <summary>
-/// One benchmark run. In full: the one-hop floor, throughput of each variant on the same pre-produced records (each
-/// on its own topics), the latency of each variant at a sustained rate, setting-to-effect and memory. With
+/// One benchmark run. In full: the one-hop floor, throughput of each variant (baseline, peer, service) on the same
+/// pre-produced records (each on its own topics), the latency of the peer and the service at a sustained rate, then
+/// setting-to-effect and memory of the service. Only one variant runs at a time, so this process's CPU is its own. With
 /// <c>--Sustained</c>: the floor and the latency runs only. The broker runs in a process of its own throughout.
 /// </summary>
 public sealed class BenchRun(BenchOptions options, Action<string> progress, string commandLine = "(in process)")
@@ -32,7 +33,8 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
         };
 
         progress("starting the broker");
-        await using var broker = await BenchBroker.StartAsync(options, [.. topics.Values.SelectMany(t => t.All)]);
+        await using var broker = await BenchBroker.StartAsync(
+            options, [.. topics.Values.SelectMany(t => t.Phase is Phase.Peer or Phase.PeerLatency ? PeerVariant.AllTopics(t) : t.All)]);
         report.Broker = broker.Description;
         var cpu = new CpuClock(() => broker.CpuTime);
         using var writer = new WorkloadWriter(broker.BootstrapServers);
@@ -55,6 +57,19 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             Record(report, BenchOptions.Baseline, await ThroughputMeter.MeasureAsync(BenchOptions.Baseline, () => loop.Processed, records, cpu, run));
         }
 
+        if (!options.Sustained && options.Runs(BenchOptions.Peer))
+        {
+            var phase = topics[Phase.Peer];
+            var records = Write(report, writer, phase);
+            progress($"peer: Streamiz.Kafka.Net, {options.PeerThreads} stream thread(s), in this process");
+            Quiesce();
+            await using var peer = PeerVariant.Create(phase);
+            using var failed = new CancellationTokenSource();
+            var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Peer, () => peer.Processed, records, cpu, cancellationToken: failed.Token);
+            await StartOrCancelAsync(peer.StartAsync(broker.BootstrapServers, options.PeerThreads), failed);
+            Record(report, BenchOptions.Peer, await measuring);
+        }
+
         if (!options.Sustained && options.Runs(BenchOptions.Service))
         {
             var phase = topics[Phase.Service];
@@ -64,17 +79,18 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             await using var service = ServiceVariant.Create(options, broker.BootstrapServers, phase);
             using var failed = new CancellationTokenSource();
             var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Service, () => service.Processed, records, cpu, cancellationToken: failed.Token);
-            try
-            {
-                await service.StartAsync();
-            }
-            catch
-            {
-                await failed.CancelAsync();
-                throw;
-            }
-
+            await StartOrCancelAsync(service.StartAsync(), failed);
             Record(report, BenchOptions.Service, await measuring);
+        }
+
+        if (options.Runs(BenchOptions.Peer))
+        {
+            Quiesce();
+            await using var peer = PeerVariant.Create(topics[Phase.PeerLatency]);
+            await peer.StartAsync(broker.BootstrapServers, options.PeerThreads);
+            var run = await rates.VariantAsync(peer);
+            report.Latency.Add(run);
+            progress(Describe(run));
         }
 
         if (options.Runs(BenchOptions.Service))
@@ -83,6 +99,20 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
         }
 
         return report;
+    }
+
+    /// <summary>Starts a variant that a meter is already watching; stops the meter if the start fails.</summary>
+    private static async Task StartOrCancelAsync(Task start, CancellationTokenSource meter)
+    {
+        try
+        {
+            await start;
+        }
+        catch
+        {
+            await meter.CancelAsync();
+            throw;
+        }
     }
 
     /// <summary>The service's latency run on a fresh silo and topics; then, in a full run, setting-to-effect and memory on it.</summary>
@@ -122,14 +152,17 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             yield return Phase.Baseline;
         }
 
-        if (options.Runs(BenchOptions.Service))
+        foreach (var (variant, throughput, latency) in new[] { (BenchOptions.Peer, Phase.Peer, Phase.PeerLatency), (BenchOptions.Service, Phase.Service, Phase.ServiceLatency) })
         {
-            if (!options.Sustained)
+            if (options.Runs(variant))
             {
-                yield return Phase.Service;
-            }
+                if (!options.Sustained)
+                {
+                    yield return throughput;
+                }
 
-            yield return Phase.ServiceLatency;
+                yield return latency;
+            }
         }
     }
 

@@ -10,7 +10,7 @@ namespace HeaterOrleans.Bench;
 /// <param name="Arrived">Records the probe saw.</param>
 /// <param name="Processed">Readings the variant processed (null for the floor).</param>
 /// <param name="BacklogAtEnd">Readings offered but not yet processed when the producer finished.</param>
-/// <param name="DrainSeconds">From the producer's end until every reading was processed and every command seen.</param>
+/// <param name="DrainSeconds">From the producer's end until every reading was processed and every command seen (null: not within the limit).</param>
 /// <param name="FinalLag">The variant's consumer group's committed lag on the readings after the drain.</param>
 /// <param name="Cost">CPU of this process and of the broker from the end of the warm-up to the end of the drain.</param>
 public sealed record RateRun(

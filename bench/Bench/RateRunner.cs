@@ -48,14 +48,16 @@ internal sealed class RateRunner(BenchOptions options, BenchBroker broker, Workl
             await Task.Delay(10);
         }
 
-        var drained = drain.Elapsed.TotalSeconds;
         var processed = variant.Processed - before;
+        double? drained = processed >= offer.Offered && probe.Count >= offer.ExpectedCommands ? drain.Elapsed.TotalSeconds : null;
         var cost = cpu.Read().Since(start, variant.Processed - processedAtStart);
         var arrived = probe.Count;
         var latency = await probe.StopAsync(measuredFrom);
+        // Read at once when it is still behind (the figure is then its backlog); else give it time to commit.
+        var lag = drained is null ? Lag(variant) : await FinalLagAsync(variant);
         return new RateRun(
             variant.Name, options.Rate, options.Duration, offer, latency, offer.ExpectedCommands, arrived,
-            processed, Math.Max(0, backlog), drained, await FinalLagAsync(variant), cost);
+            processed, Math.Max(0, backlog), drained, lag, cost);
     }
 
     /// <summary>Long enough for a variant a little behind to catch up, short enough not to wait out a hopeless one.</summary>
@@ -69,14 +71,16 @@ internal sealed class RateRunner(BenchOptions options, BenchBroker broker, Workl
     private Task SettleSettingsAsync(IVariant variant) =>
         Settle.SettingsAsync(variant, () => writer.Settings(variant.Topics.Settings, FirstSensor, options.LatencySensors, _ => 20), options.LatencySensors);
 
-    /// <summary>The committed lag once the variant has had time to commit (the service commits every second).</summary>
+    private long Lag(IVariant variant) => ConsumerLag.Of(broker.BootstrapServers, variant.GroupId, variant.Topics.Readings);
+
+    /// <summary>The committed lag once the variant has had time to commit (the service and the peer commit every second).</summary>
     private async Task<long> FinalLagAsync(IVariant variant)
     {
         var lag = 0L;
         for (var attempt = 0; attempt < 10; attempt++)
         {
             await Task.Delay(500);
-            lag = ConsumerLag.Of(broker.BootstrapServers, variant.GroupId, variant.Topics.Readings);
+            lag = Lag(variant);
             if (lag == 0)
             {
                 break;

@@ -137,7 +137,7 @@ public static class ReportTable
                 Row("offered (achieved rate)", run => F($"{run.Offer.Offered:N0} ({run.Offer.OfferedPerSecond:N0}/s)")),
                 Row("readings processed", run => Floor(run, v => F($"{v.Processed:N0}"))),
                 Row("backlog when the offer ended", run => Floor(run, v => F($"{v.BacklogAtEnd:N0}"))),
-                Row("drained after the offer in", run => Floor(run, v => F($"{v.DrainSeconds:F1} s"))),
+                Row("drained after the offer in", run => Floor(run, v => v.DrainSeconds is { } d ? F($"{d:F1} s") : "not within the limit")),
                 Row("group's committed lag after", run => Floor(run, v => F($"{v.FinalLag:N0}"))),
                 Row("kept up", run => run.KeptUp ? "yes" : "no: " + run.Shortfall),
                 Row("CPU per reading (this process; floor: the probe alone)", run => run.Cost is { } c ? F($"{c.CpuMicrosPerRecord:F1} µs") : "–"),

@@ -16,6 +16,7 @@ internal static class ThroughputMeter
         string variant, Func<long> processed, long records, CpuClock cpu, Task? finished = null, CancellationToken cancellationToken = default)
     {
         CpuTimes? start = null;
+        var startedAt = 0L;
         var last = 0L;
         var lastMove = Stopwatch.StartNew();
         while (processed() < records || finished is { IsCompleted: false })
@@ -28,7 +29,8 @@ internal static class ThroughputMeter
             var now = processed();
             if (start is null && now > 0)
             {
-                start = cpu.Read();
+                // What it did before it was first seen (the peer's counts appear only once its start returns) is left out.
+                (start, startedAt) = (cpu.Read(), now);
             }
 
             if (now != last)
@@ -43,6 +45,6 @@ internal static class ThroughputMeter
             await Task.Delay(10, cancellationToken);
         }
 
-        return cpu.Read().Since(start ?? cpu.Read(), records);
+        return cpu.Read().Since(start ?? cpu.Read(), records - startedAt);
     }
 }

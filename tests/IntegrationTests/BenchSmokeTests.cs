@@ -19,7 +19,7 @@ public sealed class BenchSmokeTests
 
         var report = await new BenchRun(options, _ => { }).RunAsync();
 
-        foreach (var variant in new[] { BenchOptions.Baseline, BenchOptions.Service })
+        foreach (var variant in new[] { BenchOptions.Baseline, BenchOptions.Peer, BenchOptions.Service })
         {
             Assert.True(report.Throughput[variant].RecordsPerSecond > 0, variant);
             Assert.True(report.Throughput[variant].CpuMicrosPerRecord > 0, variant);
@@ -28,11 +28,12 @@ public sealed class BenchSmokeTests
 
         Assert.NotNull(report.ServiceToBaseline);
         Assert.NotNull(report.ServiceCpuToBaseline);
+        Assert.NotNull(report.CpuVsBaseline(BenchOptions.Peer));
         var floor = Assert.IsType<RateRun>(report.Floor);
         Assert.Equal(400, floor.Offer.Offered);
         Assert.Equal(floor.Expected, floor.Arrived);
         Assert.True(floor.Latency.Samples >= 150, $"only {floor.Latency.Samples} floor samples");
-        AssertNothingLost(Assert.Single(report.Latency));
+        Assert.Equal([BenchOptions.Peer, BenchOptions.Service], report.Latency.Select(AssertNothingLost).Select(r => r.Name));
         Assert.True(report.SettingToEffect!.P50Ms > 0);
         var memory = Assert.Single(report.Memory);
         Assert.True(memory.ActiveSensors >= 1_000);

@@ -1,0 +1,42 @@
+using HeaterOrleans.Bench.Peer;
+
+namespace HeaterOrleans.Bench;
+
+/// <summary>The Streamiz.Kafka.Net peer in this process, on one phase's topics (its group is its application ID).</summary>
+internal sealed class PeerVariant : IVariant
+{
+    private StreamizPeer? _peer;
+
+    private PeerVariant(PhaseTopics topics) => Topics = topics;
+
+    public string Name => BenchOptions.Peer;
+
+    public PhaseTopics Topics { get; }
+
+    public string GroupId => ApplicationId(Topics);
+
+    /// <summary>0 until <see cref="StartAsync"/> returns (Streamiz's counters exist from then on).</summary>
+    public long Processed => Volatile.Read(ref _peer)?.Processed ?? 0;
+
+    public static string ApplicationId(PhaseTopics topics) => $"bench-{topics.Phase}";
+
+    /// <summary>Every topic the phase needs on the broker: its own and Streamiz's internal ones.</summary>
+    public static IEnumerable<string> AllTopics(PhaseTopics topics) => topics.All.Concat(StreamizPeer.InternalTopics(ApplicationId(topics)));
+
+    public static PeerVariant Create(PhaseTopics topics) => new(topics);
+
+    /// <summary>Starts it off the caller's thread (Streamiz's start blocks until the application runs).</summary>
+    public async Task StartAsync(string bootstrapServers, int threads)
+    {
+        var peer = await Task.Run(() => StreamizPeer.Start(bootstrapServers, GroupId, Topics.Readings, Topics.Settings, Topics.Commands, threads));
+        Volatile.Write(ref _peer, peer);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_peer is { } peer)
+        {
+            await Task.Run(peer.Dispose);
+        }
+    }
+}
