@@ -25,7 +25,7 @@ public sealed class ServiceFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Silo = await SiloProcess.StartAsync(
-            [.. SiloProcess.OnBroker(Kafka), "--Simulator:Enabled=false", $"--Api:Token={Token}"],
+            [.. SiloProcess.OnBroker(Kafka), "--Simulator:Enabled=false", $"--Api:Token={Token}", "--Telemetry:Traces=true"],
             services => services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans)));
         Http = new HttpClient { BaseAddress = new Uri(Silo.Urls.First()) };
     }

@@ -22,7 +22,12 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
     public static async Task<BrokerProcess> StartAsync(string siloPath, int partitions, string runFolder, CancellationToken cancellationToken)
     {
         var process = ChildProcess.Start(
-            "broker", siloPath, ["kafka-only", string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={partitions}")],
+            "broker", siloPath,
+            [
+                "kafka-only", string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={partitions}"),
+                // The check reads every command and dead letter from the beginning at the end: keep them all.
+                "--Kafka:Embedded:Retention=1.00:00:00",
+            ],
             Path.Combine(runFolder, "broker.log"), redirectInput: true);
         try
         {

@@ -51,6 +51,7 @@ public static class HeaterServiceCollectionExtensions
     public static IServiceCollection AddHeaterIngress(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<IngressOptions, IngressOptionsValidator>(configuration, IngressOptions.SectionName);
+        services.AddSingleton<RecordHandler>();
         services.AddSingleton<KafkaIngressService>();
         services.AddHostedService(sp => sp.GetRequiredService<KafkaIngressService>());
         services.AddHostedService<ActivitySummaryService>();

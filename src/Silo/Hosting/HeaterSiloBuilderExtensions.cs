@@ -52,8 +52,12 @@ public static class HeaterSiloBuilderExtensions
         // Failure detection timings (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
         silo.AddHeaterCommandStream();
-        // Grain calls continue the caller's trace: reading -> grain -> command is one trace.
-        silo.AddActivityPropagation();
+        if (TelemetryExtensions.TracesEnabled(configuration))
+        {
+            // Grain calls continue the caller's trace: reading -> grain -> command is one trace.
+            silo.AddActivityPropagation();
+        }
+
         // A grain's storage or broker failure travels back to the calling silo as the exception it is. Orleans
         // only serializes exceptions of known namespaces; anything else arrives as a CodecNotFoundException,
         // which hides a transient outage behind what looks like a permanent failure.

@@ -1,14 +1,22 @@
 namespace HeaterOrleans.Silo.Ingress;
 
 /// <summary>
-/// Offsets of one assigned partition that are in flight. Records begin in offset order (one consume
-/// thread) and complete in any order (different sensors run in parallel); the committable position
-/// is the lowest offset not yet completed, so a commit never passes an unacknowledged record.
+/// Offsets of one assigned partition that are in flight. Records begin in offset order (one consume thread) and
+/// complete in any order (different sensors run in parallel); the committable position is the lowest offset not
+/// yet completed, so a commit never passes an unacknowledged record. A ring in begin order, with a done flag per
+/// record, makes begin and complete O(1) (a sorted set cost a tree node per record and showed in profiles).
 /// </summary>
 internal sealed class PartitionOffsets
 {
     private readonly Lock _gate = new();
-    private readonly SortedSet<long> _pending = [];
+    private long[] _offsets = new long[64];
+    private bool[] _done = new bool[64];
+    private int _head;
+    private int _count;
+    private int _pending;
+
+    // Ticket of the record at _head: tickets count records begun, so a ticket finds its slot without a search.
+    private long _headTicket;
     private long _nextToBegin = -1;
     private long _lastTaken = -1;
 
@@ -18,25 +26,55 @@ internal sealed class PartitionOffsets
         {
             lock (_gate)
             {
-                return _pending.Count;
+                return _pending;
             }
         }
     }
 
-    public void Begin(long offset)
+    /// <summary>Marks <paramref name="offset"/> in flight; the returned ticket completes it.</summary>
+    public long Begin(long offset)
     {
         lock (_gate)
         {
-            _pending.Add(offset);
+            if (_count == _offsets.Length)
+            {
+                Grow();
+            }
+
+            var slot = (_head + _count) % _offsets.Length;
+            _offsets[slot] = offset;
+            _done[slot] = false;
+            _count++;
+            _pending++;
             _nextToBegin = Math.Max(_nextToBegin, offset + 1);
+            return _headTicket + _count - 1;
         }
     }
 
-    public void Complete(long offset)
+    public void Complete(long ticket)
     {
         lock (_gate)
         {
-            _pending.Remove(offset);
+            var index = ticket - _headTicket;
+            if (index < 0 || index >= _count)
+            {
+                return; // already released (the partition was revoked and assigned again meanwhile)
+            }
+
+            var slot = (_head + (int)index) % _offsets.Length;
+            if (_done[slot])
+            {
+                return;
+            }
+
+            _done[slot] = true;
+            _pending--;
+            while (_count > 0 && _done[_head])
+            {
+                _head = (_head + 1) % _offsets.Length;
+                _count--;
+                _headTicket++;
+            }
         }
     }
 
@@ -69,7 +107,20 @@ internal sealed class PartitionOffsets
 
     private long? CommittableLocked()
     {
-        var committable = _pending.Count > 0 ? _pending.Min : _nextToBegin;
+        var committable = _count > 0 ? _offsets[_head] : _nextToBegin;
         return committable < 0 ? null : committable;
+    }
+
+    private void Grow()
+    {
+        var offsets = new long[_offsets.Length * 2];
+        var done = new bool[_offsets.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            offsets[i] = _offsets[(_head + i) % _offsets.Length];
+            done[i] = _done[(_head + i) % _offsets.Length];
+        }
+
+        (_offsets, _done, _head) = (offsets, done, 0);
     }
 }

@@ -10,8 +10,23 @@ public sealed class EmbeddedKafkaOptions
     public int Brokers { get; set; } = 3;
 
     /// <summary>
+    /// How long records stay readable for clients outside any protected group (kcat, a test reading from the
+    /// beginning). Records older than this and committed by every protected group are trimmed.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the logs are trimmed.</summary>
+    public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Consumer groups, besides <c>Kafka:GroupId</c>, whose committed offsets bound trimming: nothing they have
+    /// not committed is dropped.
+    /// </summary>
+    public List<string> ProtectedGroups { get; set; } = [];
+
+    /// <summary>
     /// More topics for <c>kafka-only</c> to create at start, comma-separated: the mock's admin API cannot create
-    /// them later (the benchmark's per-phase topics, a Streamiz application's internal topics).
+    /// them later (e.g. a Streamiz application's internal topics, for the benchmark's peer).
     /// </summary>
     public string ExtraTopics { get; set; } = string.Empty;
 }

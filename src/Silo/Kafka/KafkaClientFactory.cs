@@ -14,6 +14,7 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
     private readonly IConfiguration _configuration;
     private readonly ILoggerFactory _loggers;
     private readonly EmbeddedKafkaBroker? _embedded;
+    private readonly EmbeddedLogTrimmer? _trimmer;
 
     public KafkaClientFactory(IConfiguration configuration, IOptions<KafkaOptions> options, ILoggerFactory loggers)
     {
@@ -30,6 +31,7 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
             }
 
             BootstrapServers = _embedded.BootstrapServers;
+            _trimmer = new EmbeddedLogTrimmer(_embedded, Options.Embedded, Options.ProtectedGroups(), logger);
             LogEmbeddedListening(logger, BootstrapServers, Options.Embedded.Partitions);
         }
         else
@@ -167,7 +169,12 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
 
     Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => _embedded?.Dispose();
+    public void Dispose()
+    {
+        // The trimmer calls into the broker: it stops first.
+        _trimmer?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _embedded?.Dispose();
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded Kafka listening on {BootstrapServers} ({Partitions} partitions per topic)")]
     private static partial void LogEmbeddedListening(ILogger logger, string bootstrapServers, int partitions);

@@ -1,3 +1,5 @@
+using HeaterOrleans.Silo.Kafka.Embedded;
+
 namespace HeaterOrleans.Silo.Kafka;
 
 /// <summary>
@@ -19,4 +21,14 @@ public sealed class KafkaOptions
     public EmbeddedKafkaOptions Embedded { get; set; } = new();
 
     public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(BootstrapServers);
+
+    /// <summary>
+    /// The groups whose uncommitted records the embedded broker keeps: the ingress group on the readings and
+    /// settings topics, and <c>Kafka:Embedded:ProtectedGroups</c> on whatever they commit on.
+    /// </summary>
+    public IReadOnlyList<ProtectedGroup> ProtectedGroups() =>
+    [
+        new(GroupId, [Topics.Readings, Topics.Settings]),
+        .. Embedded.ProtectedGroups.Where(g => g != GroupId).Select(g => new ProtectedGroup(g)),
+    ];
 }

@@ -39,6 +39,16 @@ internal sealed partial class KafkaOptionsValidator(IConfiguration configuration
             errors.Add($"Kafka:Embedded:Brokers must be between 1 and 10 (was {options.Embedded.Brokers}).");
         }
 
+        if (options.Embedded.Retention < TimeSpan.Zero)
+        {
+            errors.Add($"Kafka:Embedded:Retention must not be negative (was {options.Embedded.Retention}).");
+        }
+
+        if (options.Embedded.TrimInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"Kafka:Embedded:TrimInterval must be at least 00:00:00.1 (was {options.Embedded.TrimInterval}).");
+        }
+
         try
         {
             // The pass-through keys must bind to Confluent's config types.

@@ -12,6 +12,7 @@ public sealed class EmbeddedKafkaBroker : IDisposable
     private const int ProducerType = 0;
 
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _topics = [];
     private IntPtr _handle;
     private IntPtr _cluster;
 
@@ -28,6 +29,18 @@ public sealed class EmbeddedKafkaBroker : IDisposable
     public string BootstrapServers { get; }
 
     public int BrokerCount { get; }
+
+    /// <summary>The topics created through <see cref="CreateTopic"/>, with their partition counts.</summary>
+    public IReadOnlyDictionary<string, int> Topics
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, int>(_topics);
+            }
+        }
+    }
 
     /// <summary>Starts a cluster with <paramref name="brokerCount"/> brokers and no rebalance delay.</summary>
     public static EmbeddedKafkaBroker Start(int brokerCount = 3)
@@ -64,7 +77,20 @@ public sealed class EmbeddedKafkaBroker : IDisposable
         {
             throw new InvalidOperationException($"Creating topic '{topic}' on the embedded broker failed: error {error}.");
         }
+
+        lock (_gate)
+        {
+            _topics[topic] = partitions;
+        }
     }
+
+    /// <summary>
+    /// Drops the batches of a partition that lie wholly before <paramref name="beforeOffset"/> and moves its log
+    /// start there. The mock finds every fetch offset by walking the log from its oldest batch, so a short log
+    /// is what keeps fetches fast under continuous traffic.
+    /// </summary>
+    public void DeleteRecords(string topic, int partition, long beforeOffset) =>
+        Check(LibRdKafkaMock.rd_kafka_mock_partition_delete_records(Cluster, topic, partition, beforeOffset), $"delete records of {topic}[{partition}]");
 
     /// <summary>Makes every broker refuse connections (fault injection); <see cref="SetUp"/> undoes it.</summary>
     public void SetDown() => Check(LibRdKafkaMock.rd_kafka_mock_broker_set_down(Cluster, -1), "set down");

@@ -29,6 +29,9 @@ public static class EmbeddedKafkaCommand
             broker.CreateTopic(topic, options.Embedded.Partitions);
         }
 
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        await using var trimmer = new EmbeddedLogTrimmer(broker, options.Embedded, options.ProtectedGroups(), loggers.CreateLogger(typeof(EmbeddedLogTrimmer)));
+
         Console.WriteLine($"Embedded Kafka listening on {broker.BootstrapServers} ({options.Embedded.Partitions} partitions per topic)");
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });

@@ -59,6 +59,10 @@ internal static partial class LibRdKafkaMock
     [LibraryImport(Library)]
     internal static partial int rd_kafka_mock_broker_set_rtt(IntPtr cluster, int brokerId, int rttMs);
 
+    // librdkafka 2.15+: drops whole batches before the offset and advances the log start (run on the mock's thread).
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int rd_kafka_mock_partition_delete_records(IntPtr cluster, string topic, int partition, long beforeOffset);
+
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
         name == Library ? Handle.Value : IntPtr.Zero;
 

@@ -1,0 +1,86 @@
+using Confluent.Kafka;
+
+namespace HeaterOrleans.Silo.Ingress;
+
+/// <summary>
+/// Bounds the records handed to grains and not yet acknowledged (<see cref="IngressOptions.MaxInFlight"/>). The
+/// consume thread takes a slot per record; a completion gives it back. When none is free it stalls the consume
+/// loop, and after a second of stall pauses the partitions while it keeps polling, so the consumer stays in its
+/// group however long the grains are stalled (a broker or database outage).
+/// </summary>
+internal sealed partial class InFlightGate(int capacity, ILogger logger)
+{
+    // Longest wait for a free slot without polling; well below max.poll.interval.ms.
+    private static readonly TimeSpan ShortStall = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim _slots = new(capacity, capacity);
+
+    /// <summary>Records in flight.</summary>
+    public int Count => capacity - _slots.CurrentCount;
+
+    public bool TryEnter() => _slots.Wait(0);
+
+    public void Exit() => _slots.Release();
+
+    /// <summary>
+    /// Waits for a slot. A short stall just stops polling: librdkafka keeps prefetching up to its queue limits and
+    /// heartbeats in the background, and consumption goes on with no gap. A long one pauses the partitions and
+    /// keeps polling. Pausing discards what was prefetched and refetches it from the consumed position on resume
+    /// (librdkafka's fetcher only notices a resume at its next 1 s tick, which is why short stalls do not pause).
+    /// A record that arrives meanwhile from a partition assigned during the pause is handed back (seek) and its
+    /// partition paused too.
+    /// </summary>
+    /// <param name="whilePaused">Work the consume loop must keep doing while paused (storing committable offsets).</param>
+    /// <returns><c>true</c> with a slot taken; <c>false</c> when stopping before one came free.</returns>
+    public bool WaitForRoom(IConsumer<byte[]?, byte[]?> consumer, Action whilePaused, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (_slots.Wait(ShortStall, stoppingToken))
+            {
+                return true;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        consumer.Pause(consumer.Assignment);
+        LogPaused(logger, capacity);
+        try
+        {
+            // Resume only when a quarter of the slots is free, so as not to flap between paused and running.
+            var resumeAt = Math.Max(1, capacity / 4);
+            while (_slots.CurrentCount < resumeAt)
+            {
+                Thread.Sleep(10);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+
+                if (consumer.Consume(TimeSpan.Zero) is { IsPartitionEOF: false } early)
+                {
+                    consumer.Seek(early.TopicPartitionOffset);
+                    consumer.Pause([early.TopicPartition]);
+                }
+
+                whilePaused();
+            }
+
+            return _slots.Wait(0);
+        }
+        finally
+        {
+            consumer.Resume(consumer.Assignment);
+            LogResumed(logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress paused: {MaxInFlight} records in flight for over a second")]
+    private static partial void LogPaused(ILogger logger, int maxInFlight);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingress resumed")]
+    private static partial void LogResumed(ILogger logger);
+}
