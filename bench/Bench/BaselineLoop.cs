@@ -24,7 +24,8 @@ internal sealed class BaselineLoop
         var consumerConfig = new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
-            GroupId = "bench-baseline",
+            GroupId = topics.GroupId,
+            AutoCommitIntervalMs = 1000, // as the service and the peer commit
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoOffsetStore = false,
             FetchWaitMaxMs = 5,

@@ -8,10 +8,11 @@ using HeaterOrleans.Chaos;
 namespace HeaterOrleans.Bench;
 
 /// <summary>
-/// The broker of a run. By default the embedded broker in a child process (<c>HeaterOrleans.Silo kafka-only</c>,
+/// The broker of a phase. By default a fresh embedded broker in a child process (<c>HeaterOrleans.Silo kafka-only</c>,
 /// as the chaos tool runs it), so that the bench process's CPU time is the measured variant's alone and the broker's
-/// is read apart; it creates every topic at start, since the mock's admin API cannot. With
-/// <c>--BootstrapServers</c>, a real Kafka, on which the topics are created with the admin client and deleted at the end.
+/// is read apart. It creates the phase's topics at start (the mock's admin API cannot) and trims their logs behind the
+/// phase's consumer group, which it protects, so that its offset lookup stays short. With <c>--BootstrapServers</c>, a
+/// real Kafka, on which the topics are created with the admin client and deleted at the end of the phase.
 /// </summary>
 internal sealed partial class BenchBroker : IAsyncDisposable
 {
@@ -49,12 +50,14 @@ internal sealed partial class BenchBroker : IAsyncDisposable
         }
     }
 
-    public static async Task<BenchBroker> StartAsync(BenchOptions options, IReadOnlyCollection<string> topics)
+    /// <param name="extraTopics">Topics besides the phase's own (a Streamiz application's internal topics).</param>
+    public static async Task<BenchBroker> StartAsync(BenchOptions options, PhaseTopics topics, IReadOnlyCollection<string> extraTopics)
     {
         if (options.BootstrapServers is { } external)
         {
-            await CreateTopicsAsync(external, topics, options.Partitions);
-            return new BenchBroker(external, $"external Kafka at {external}", null, [.. topics]);
+            List<string> all = [.. topics.All, .. extraTopics];
+            await CreateTopicsAsync(external, all, options.Partitions);
+            return new BenchBroker(external, $"external Kafka at {external}", null, all);
         }
 
         const int brokers = 3;
@@ -63,15 +66,19 @@ internal sealed partial class BenchBroker : IAsyncDisposable
             [
                 "kafka-only", string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={options.Partitions}"),
                 string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Brokers={brokers}"),
-                $"--Kafka:Embedded:ExtraTopics={string.Join(',', topics)}",
+                .. topics.ServiceArgs, $"--Kafka:GroupId={topics.GroupId}",
+                // Records go once the phase's group has committed them and they are a second old: nothing in a phase
+                // reads further back (the probes read from the end as of their start).
+                "--Kafka:Embedded:Retention=00:00:01",
+                $"--Kafka:Embedded:ExtraTopics={string.Join(',', extraTopics)}",
             ],
-            Path.Combine(options.Output, "broker.log"), redirectInput: true);
+            Path.Combine(options.Output, $"broker-{topics.Phase}.log"), redirectInput: true);
         try
         {
             var line = await child.WaitForLineAsync(l => Listening().IsMatch(l), TimeSpan.FromSeconds(60), CancellationToken.None);
             return new BenchBroker(
                 Listening().Match(line).Groups[1].Value,
-                string.Create(CultureInfo.InvariantCulture, $"embedded mock, {brokers} brokers in its own process (kafka-only), {options.Partitions} partitions per topic"),
+                string.Create(CultureInfo.InvariantCulture, $"embedded mock, {brokers} brokers in a process of its own (kafka-only), a fresh one per phase; {options.Partitions} partitions per topic"),
                 child, []);
         }
         catch
@@ -104,7 +111,15 @@ internal sealed partial class BenchBroker : IAsyncDisposable
         else if (_createdOnExternal.Count > 0)
         {
             using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-            await admin.DeleteTopicsAsync(_createdOnExternal);
+            try
+            {
+                await admin.DeleteTopicsAsync(_createdOnExternal);
+            }
+            catch (KafkaException e)
+            {
+                // Not worth losing the run's results over: the names are unique to the run.
+                await Console.Error.WriteLineAsync($"Deleting the bench's topics on {BootstrapServers} failed: {e.Message}");
+            }
         }
     }
 

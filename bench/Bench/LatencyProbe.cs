@@ -35,11 +35,12 @@ internal sealed class LatencyProbe : IDisposable
         }
     }
 
-    public static LatencyProbe Start(string bootstrapServers, string topic)
+    /// <param name="commit">Commit what it has read as <paramref name="groupId"/> (the broker trims the topic behind it).</param>
+    public static LatencyProbe Start(string bootstrapServers, string topic, string groupId, bool commit)
     {
         var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers, GroupId = "bench-probe", FetchWaitMaxMs = 5, EnableAutoCommit = false,
+            BootstrapServers = bootstrapServers, GroupId = groupId, FetchWaitMaxMs = 5, EnableAutoCommit = commit, AutoCommitIntervalMs = 1000,
         }).Build();
         AssignAtEnd(consumer, topic);
         return new LatencyProbe(consumer);

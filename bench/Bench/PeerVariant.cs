@@ -13,15 +13,14 @@ internal sealed class PeerVariant : IVariant
 
     public PhaseTopics Topics { get; }
 
-    public string GroupId => ApplicationId(Topics);
+    /// <summary>Its application ID, which Streamiz uses as its group.</summary>
+    public string GroupId => Topics.GroupId;
 
     /// <summary>0 until <see cref="StartAsync"/> returns (Streamiz's counters exist from then on).</summary>
     public long Processed => Volatile.Read(ref _peer)?.Processed ?? 0;
 
-    public static string ApplicationId(PhaseTopics topics) => $"bench-{topics.Phase}";
-
-    /// <summary>Every topic the phase needs on the broker: its own and Streamiz's internal ones.</summary>
-    public static IEnumerable<string> AllTopics(PhaseTopics topics) => topics.All.Concat(StreamizPeer.InternalTopics(ApplicationId(topics)));
+    /// <summary>Streamiz's internal topics, to be created on the broker first.</summary>
+    public static IReadOnlyList<string> InternalTopics(PhaseTopics topics) => StreamizPeer.InternalTopics(topics.GroupId);
 
     public static PeerVariant Create(PhaseTopics topics) => new(topics);
 

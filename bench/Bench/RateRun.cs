@@ -12,10 +12,11 @@ namespace HeaterOrleans.Bench;
 /// <param name="BacklogAtEnd">Readings offered but not yet processed when the producer finished.</param>
 /// <param name="DrainSeconds">From the producer's end until every reading was processed and every command seen (null: not within the limit).</param>
 /// <param name="FinalLag">The variant's consumer group's committed lag on the readings after the drain.</param>
+/// <param name="Retained">Readings the broker still kept at the end (the embedded broker's fetch walks them).</param>
 /// <param name="Cost">CPU of this process and of the broker from the end of the warm-up to the end of the drain.</param>
 public sealed record RateRun(
     string Name, int Rate, int Seconds, ProducerResult Offer, LatencyStats Latency, long Expected, long Arrived,
-    long? Processed, long? BacklogAtEnd, double? DrainSeconds, long? FinalLag, PhaseCost? Cost)
+    long? Processed, long? BacklogAtEnd, double? DrainSeconds, long? FinalLag, long Retained, PhaseCost? Cost)
 {
     /// <summary>Empty when it kept up, else why not.</summary>
     public string Shortfall

@@ -139,6 +139,7 @@ public static class ReportTable
                 Row("backlog when the offer ended", run => Floor(run, v => F($"{v.BacklogAtEnd:N0}"))),
                 Row("drained after the offer in", run => Floor(run, v => v.DrainSeconds is { } d ? F($"{d:F1} s") : "not within the limit")),
                 Row("group's committed lag after", run => Floor(run, v => F($"{v.FinalLag:N0}"))),
+                Row("readings the broker still kept at the end", run => F($"{run.Retained:N0}")),
                 Row("kept up", run => run.KeptUp ? "yes" : "no: " + run.Shortfall),
                 Row("CPU per reading (this process; floor: the probe alone)", run => run.Cost is { } c ? F($"{c.CpuMicrosPerRecord:F1} µs") : "–"),
                 Row("cores busy (this process)", run => run.Cost is { } c ? F($"{c.CoresBusy:F2}") : "–"),

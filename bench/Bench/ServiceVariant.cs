@@ -34,16 +34,15 @@ internal sealed class ServiceVariant : IVariant
     /// <summary>Builds the silo without starting it, so a meter can watch it from its first record on.</summary>
     public static ServiceVariant Create(BenchOptions options, string bootstrapServers, PhaseTopics topics)
     {
-        var groupId = $"bench-{topics.Phase}";
         string[] args =
         [
-            $"--Kafka:BootstrapServers={bootstrapServers}", $"--Kafka:GroupId={groupId}", "--Kafka:FetchWaitMaxMs=5",
+            $"--Kafka:BootstrapServers={bootstrapServers}", $"--Kafka:GroupId={topics.GroupId}", "--Kafka:FetchWaitMaxMs=5",
             .. topics.ServiceArgs,
             "--Simulator:Enabled=false", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", $"--Failsafe:Enabled={options.Failsafe}",
             .. options.PostgreSql is { } pg ? new[] { "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Orleans={pg}", "--Orleans:AdvertisedIPAddress=127.0.0.1" } : [],
         ];
-        return new ServiceVariant(HeaterSiloHost.Build(args), topics, groupId);
+        return new ServiceVariant(HeaterSiloHost.Build(args), topics, topics.GroupId);
     }
 
     public Task StartAsync() => _silo.StartAsync();

@@ -9,12 +9,13 @@ internal static class SettingToEffect
 {
     private const int FirstSensor = 3_000_000;
 
-    public static async Task<LatencyStats> MeasureAsync(ServiceVariant service, string bootstrapServers, WorkloadWriter writer, int samples)
+    public static async Task<LatencyStats> MeasureAsync(ServiceVariant service, PhaseKafka kafka, int samples)
     {
+        var writer = kafka.Writer;
         await Settle.SettingsAsync(service, () => writer.Settings(service.Topics.Settings, FirstSensor, samples, _ => 20), samples);
         using var commands = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers, GroupId = "bench-probe", FetchWaitMaxMs = 5, EnableAutoCommit = false,
+            BootstrapServers = kafka.BootstrapServers, GroupId = "bench-probe", FetchWaitMaxMs = 5, EnableAutoCommit = false,
         }).Build();
         LatencyProbe.AssignAtEnd(commands, service.Topics.Commands);
         var effects = new List<double>();
