@@ -18,6 +18,9 @@ internal sealed class BaselineLoop
     /// <summary>Records consumed so far; the last one counts only once its commands are flushed and its offset committed.</summary>
     public long Processed => Volatile.Read(ref _processed);
 
+    /// <summary>Commands produced (read once <see cref="Run"/> has returned).</summary>
+    public long Commands { get; private set; }
+
     public void Run(string bootstrapServers, PhaseTopics topics, long records)
     {
         var (readings, settings, commands) = (topics.Readings, topics.Settings, topics.Commands);
@@ -64,6 +67,7 @@ internal sealed class BaselineLoop
                 if (ControlLaw.Decide(setting, last, r.Temperature) is { } action)
                 {
                     state[r.SensorID] = (setting, action);
+                    Commands++;
                     producer.Produce(commands, new Message<byte[]?, byte[]> { Key = record.Message.Key, Value = MessageCodec.Encode(action.ToMessage(r.SensorID)) });
                 }
             }

@@ -27,6 +27,12 @@ public sealed class BenchReport
     /// <summary>Throughput phase by variant (baseline, service, peer): the same pre-produced records, each on its own topics.</summary>
     public Dictionary<string, PhaseCost> Throughput { get; } = [];
 
+    /// <summary>
+    /// Commands each variant sent in its throughput phase. Close but not always equal: where a reading is consumed
+    /// before its sensor's first setting (settings and readings are separate topics), it causes nothing.
+    /// </summary>
+    public Dictionary<string, long> ThroughputCommands { get; } = [];
+
     public RateRun? Floor { get; set; }
 
     public List<RateRun> Latency { get; } = [];

@@ -42,7 +42,7 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             Quiesce();
             var loop = new BaselineLoop();
             var run = Task.Factory.StartNew(() => loop.Run(kafka.BootstrapServers, kafka.Topics, records), TaskCreationOptions.LongRunning);
-            Record(report, BenchOptions.Baseline, await ThroughputMeter.MeasureAsync(BenchOptions.Baseline, () => loop.Processed, records, kafka.Cpu, run));
+            Record(report, BenchOptions.Baseline, await ThroughputMeter.MeasureAsync(BenchOptions.Baseline, () => loop.Processed, records, kafka.Cpu, run), loop.Commands);
         }
 
         if (!options.Sustained && options.Runs(BenchOptions.Peer))
@@ -55,7 +55,7 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             using var failed = new CancellationTokenSource();
             var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Peer, () => peer.Processed, records, kafka.Cpu, cancellationToken: failed.Token);
             await StartOrCancelAsync(peer.StartAsync(kafka.BootstrapServers, options.PeerThreads), failed);
-            Record(report, BenchOptions.Peer, await measuring);
+            Record(report, BenchOptions.Peer, await measuring, peer.CommandsSent);
         }
 
         if (!options.Sustained && options.Runs(BenchOptions.Service))
@@ -68,7 +68,7 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             using var failed = new CancellationTokenSource();
             var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Service, () => service.Processed, records, kafka.Cpu, cancellationToken: failed.Token);
             await StartOrCancelAsync(service.StartAsync(), failed);
-            Record(report, BenchOptions.Service, await measuring);
+            Record(report, BenchOptions.Service, await measuring, service.Metrics.CommandsTotal);
         }
 
         if (options.Runs(BenchOptions.Peer))
@@ -150,9 +150,10 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
         return (long)options.Sensors + options.Readings;
     }
 
-    private void Record(BenchReport report, string variant, PhaseCost cost)
+    private void Record(BenchReport report, string variant, PhaseCost cost, long commands)
     {
         report.Throughput[variant] = cost;
+        report.ThroughputCommands[variant] = commands;
         progress(string.Create(C, $"{variant}: {cost.RecordsPerSecond:N0} records/s, {cost.CpuMicrosPerRecord:F1} µs CPU per record ({cost.CoresBusy:F2} cores busy)"));
     }
 

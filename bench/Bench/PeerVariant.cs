@@ -13,6 +13,8 @@ internal sealed class PeerVariant : IVariant
 
     public PhaseTopics Topics { get; }
 
+    public long CommandsSent => Volatile.Read(ref _peer)?.CommandsSent ?? 0;
+
     /// <summary>Its application ID, which Streamiz uses as its group.</summary>
     public string GroupId => Topics.GroupId;
 

@@ -112,6 +112,7 @@ public static class ReportTable
                 Row("CPU per record (this process, user + system)", (_, c) => F($"{c.CpuMicrosPerRecord:F1} µs")),
                 Row("broker CPU per record (its own process)", (_, c) => c.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–"),
                 Row("cores busy (this process)", (_, c) => F($"{c.CoresBusy:F2}")),
+                Row("commands sent", (v, _) => r.ThroughputCommands.TryGetValue(v, out var n) ? F($"{n:N0}") : "–"),
                 Row("throughput / baseline's", (v, _) => r.ThroughputVsBaseline(v) is { } x ? F($"{x:P0}") : "–", "service ≥ 60%"),
                 Row("CPU per record / baseline's", (v, _) => r.CpuVsBaseline(v) is { } x ? F($"{x:F2}×") : "–"),
             ]);
