@@ -145,7 +145,7 @@ public sealed class StreamizPeer : IDisposable
         try
         {
             stream.StartAsync().GetAwaiter().GetResult();
-            // Generous: one group join plus restoring empty changelogs takes well under a second on the mock.
+            // Generous: one group join plus restoring the changelogs took 1-4 s on the mock on a loaded machine.
             if (!started.Task.Wait(TimeSpan.FromSeconds(60)))
             {
                 throw new TimeoutException($"Streamiz application '{applicationId}' did not reach RUNNING within 60 s.");
