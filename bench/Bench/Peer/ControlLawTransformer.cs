@@ -37,6 +37,9 @@ internal sealed class ControlLawTransformer : ITransformer<string, ReadingWithSe
     public Record<string, HeaterControl>? Process(Record<string, ReadingWithSetting> record)
     {
         var (reading, setting) = record.Value;
+        var context = _context!;
+        // Where the record came from, read before the sink runs on this context.
+        var (topic, partition, offset) = (context.Topic, context.Partition.Value, context.Offset);
         var last = _lastSent!.Get(record.Key);
         var action = ControlLaw.Decide(setting?.ToSetting(), (HeaterAction?)(int?)last?.Command, reading.Temperature);
         if (action is { } changed)
@@ -45,12 +48,12 @@ internal sealed class ControlLawTransformer : ITransformer<string, ReadingWithSe
             // Forwarded straight to the sink (synchronously, into the producer's queue), so that the record is
             // counted below only once its command is on its way. The output is queued before the changelog
             // write of the new last action, but neither waits for the other's ack: see StreamizPeer on crashes.
-            _context!.Forward(record.Key, command);
+            context.Forward(record.Key, command);
             _lastSent.Put(record.Key, command);
             _counters.CommandSent();
         }
 
-        _counters.Handled();
+        _counters.Handled(topic, partition, offset);
         return null;
     }
 

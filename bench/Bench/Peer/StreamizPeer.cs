@@ -4,6 +4,7 @@ using HeaterOrleans.Contracts.Codec;
 using HeaterOrleans.Contracts.Messages;
 using Microsoft.Extensions.Logging;
 using Streamiz.Kafka.Net;
+using Streamiz.Kafka.Net.Processors;
 using Streamiz.Kafka.Net.Processors.Public;
 using Streamiz.Kafka.Net.SerDes;
 using Streamiz.Kafka.Net.State;
@@ -20,28 +21,31 @@ namespace HeaterOrleans.Bench.Peer;
 /// through <see cref="ControlLawTransformer"/>, which applies <c>ControlLaw.Decide</c> against the last command
 /// kept in a key-value store and sends a command only when the action changes. Keys are the sensor ID as decimal
 /// text. A record whose key is not exactly its payload's sensor ID (a null key, as the original heater sends)
-/// is re-keyed from the payload and goes through a repartition topic, so that it reaches the task that owns its
-/// sensor; keyed records (all of the bench's) take the direct path and never touch those topics.
+/// is re-keyed from the payload and goes through a repartition topic (murmur2 partitioning, as the Java client
+/// and our own producers) to the task that owns its sensor; keyed records (all of the bench's) take the direct
+/// path and never touch those topics.
 /// </para>
 /// <para>
 /// Guarantees, against our service's: at-least-once (<c>processing.guarantee=at_least_once</c>; exactly-once
 /// needs transactions, which the embedded mock broker accepts but does not honour). Input offsets are committed
-/// every second (our ingress: every second) after the producer is flushed, so a crash replays, never drops,
-/// input. State is in memory and changelogged to Kafka (settings and last command each have a changelog topic,
-/// restored on start), the counterpart of the service persisting grain state. The difference: the command and
-/// the changelog record of the new last action are produced side by side, neither waiting for the other's
-/// ack; a crash between them can leave the restored state ahead of the commands sent, so that the replayed
-/// reading does not resend the lost command. Our grain awaits the command's ack before it persists the state.
-/// The peer also keeps no per-partition offsets in its state (a replay re-applies readings; harmless
-/// here as the law is idempotent given the state), and it skips undecodable or invalid records (counted,
-/// not dead-lettered) where our service dead-letters them.
+/// every second (as our ingress) after the producer is flushed, so a crash replays input, never skips it.
+/// State is in memory and changelogged to Kafka (settings and last command each have a changelog topic,
+/// restored on start): the counterpart of the service persisting grain state. Differences: the command and the
+/// changelog record of the new last action are produced side by side, neither waiting for the other's ack, so
+/// a crash between them can leave the restored state ahead of the commands sent and the replayed reading does
+/// not resend the lost command (our grain persists only after the command's ack); no per-partition offsets in
+/// the state (a replay re-applies readings); undecodable or invalid records are skipped and counted, not
+/// dead-lettered. Like Kafka Streams with <c>max.task.idle.ms=0</c>, a task processes whichever of its
+/// partitions has data: with settings and readings produced beforehand, a reading fetched before its sensor's
+/// setting sends nothing (left at the default because Streamiz's idling waits for every input partition,
+/// the always-empty repartition ones included).
 /// </para>
 /// <para>
-/// Client settings as our service's with the embedded broker: acks=all with idempotence (Streamiz's
-/// default), linger 2 ms, fetch.wait.max 5 ms (the mock does not long-poll), session 6 s and heartbeat 0.5 s
-/// (mock rebalances wait session.timeout - 1 s), murmur2 partitioning. Streamiz polls until it has
-/// <c>MaxPollRecords</c> (500) or <c>PollMs</c> has passed before it processes a batch: the default 100 ms
-/// would add up to 100 ms of latency at low rates that our service does not have, so <c>PollMs</c> is 5 ms.
+/// Client settings as our service's with the embedded broker: acks=all with idempotence, linger 2 ms,
+/// fetch.wait.max 5 ms (the mock does not long-poll), session 6 s and heartbeat 0.5 s (mock rebalances wait
+/// session.timeout - 1 s), murmur2 partitioning. Streamiz polls until it has <c>MaxPollRecords</c> (500) or
+/// <c>PollMs</c> has passed before it processes a batch: the default 100 ms would add up to 100 ms of latency
+/// at low rates that our service does not have, so <c>PollMs</c> is 5 ms.
 /// </para>
 /// </summary>
 public sealed class StreamizPeer : IDisposable
@@ -68,7 +72,10 @@ public sealed class StreamizPeer : IDisposable
         _counters = counters;
     }
 
-    /// <summary>Readings and settings handled so far (each counted once its command, if any, is queued to the producer).</summary>
+    /// <summary>
+    /// Readings and settings handled so far, each counted once its command, if any, is queued to the producer,
+    /// and once only (not again when replayed after a rebalance).
+    /// </summary>
     public long Processed => _counters.Processed;
 
     /// <summary>Commands handed to the producer so far.</summary>
@@ -95,6 +102,12 @@ public sealed class StreamizPeer : IDisposable
     /// Starts the application and returns once Streamiz reports it running (partitions assigned, stores
     /// restored). Records may already be in process by then; <see cref="Processed"/> counts from zero.
     /// </summary>
+    /// <param name="threads">
+    /// Stream threads, each with its own consumer in the group. Keep 1 on the embedded mock broker: it assigns
+    /// the first thread everything at once (no initial rebalance delay), the next thread's join rebalances, the
+    /// first thread's commit in that window is fenced, and Streamiz's re-subscription then sometimes never gets
+    /// an assignment back (seen in 2 of 5 runs with 2 threads: half the partitions stalled for good).
+    /// </param>
     public static StreamizPeer Start(
         string bootstrapServers, string applicationId, string readingsTopic, string settingsTopic, string commandsTopic, int threads = 1)
     {
@@ -110,6 +123,7 @@ public sealed class StreamizPeer : IDisposable
             PollMs = 5,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             Acks = Acks.All,
+            EnableIdempotence = true,
             LingerMs = 2,
             FetchWaitMaxMs = 5,
             SessionTimeoutMs = 6000,
@@ -131,7 +145,7 @@ public sealed class StreamizPeer : IDisposable
         try
         {
             stream.StartAsync().GetAwaiter().GetResult();
-            // Generous: one group join plus restoring empty changelogs takes well under a second on the mock.
+            // Generous: one group join plus restoring the changelogs took 1-4 s on the mock on a loaded machine.
             if (!started.Task.Wait(TimeSpan.FromSeconds(60)))
             {
                 throw new TimeoutException($"Streamiz application '{applicationId}' did not reach RUNNING within 60 s.");
@@ -174,13 +188,13 @@ public sealed class StreamizPeer : IDisposable
         // source's deserializer twice per record (once to extract the timestamp, once to process), and calls
         // the deserialization handler twice for a bad one.
         var settings = KeyedByPayload(
-            builder.Stream(settingsTopic, keys, raw).MapValues((bytes, _) => Decoded(MessageCodec.DecodeSetting(bytes ?? []), counters)),
+            builder.Stream(settingsTopic, keys, raw).MapValues((bytes, record) => Decoded(MessageCodec.DecodeSetting(bytes ?? []), record, counters)),
             setting => setting.SensorID, SettingsRekey, keys, settingSerDes);
         // Not builder.Table(): that drops null-keyed records, and the table must take the re-keyed ones too.
         var table = settings.ToTable(
             InMemory.As<string, TemperatureControl>(SettingsStore).WithKeySerdes(keys).WithValueSerdes(settingSerDes));
         // The table forwards each update after writing it to its store: that is when a setting has been handled.
-        table.ToStream().Foreach((_, _, _) => counters.Handled());
+        table.ToStream().Foreach((_, _, record) => counters.Handled(record.Topic, record.Partition, record.Offset));
 
         var lastAction = Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(LastActionStore), keys, commandSerDes);
         var controlLaw = TransformerBuilder.New<string, ReadingWithSetting, string, HeaterControl>()
@@ -189,7 +203,7 @@ public sealed class StreamizPeer : IDisposable
             .Build();
 
         KeyedByPayload(
-                builder.Stream(readingsTopic, keys, raw).MapValues((bytes, _) => Decoded(MessageCodec.DecodeReading(bytes ?? []), counters)),
+                builder.Stream(readingsTopic, keys, raw).MapValues((bytes, record) => Decoded(MessageCodec.DecodeReading(bytes ?? []), record, counters)),
                 reading => reading.SensorID, ReadingsRekey, keys, readingSerDes)
             // Left join: a reading for a sensor with no setting yet still reaches the law (which sends nothing)
             // and is counted.
@@ -204,12 +218,12 @@ public sealed class StreamizPeer : IDisposable
     /// The decoded message, or <c>null</c> (counted as rejected) when it does not decode or validate. Typed
     /// non-null for the DSL's sake: <see cref="KeyedByPayload"/> drops the nulls before anything else sees them.
     /// </summary>
-    private static T Decoded<T>(DecodeResult<T> result, PeerCounters counters)
+    private static T Decoded<T>(DecodeResult<T> result, IRecordContext record, PeerCounters counters)
         where T : class
     {
         if (!result.IsValid)
         {
-            counters.RejectedRecord();
+            counters.RejectedRecord(record.Topic, record.Partition, record.Offset);
         }
 
         return result.Message!;
