@@ -36,9 +36,6 @@ public sealed class SensorCluster : IAsyncDisposable
                 o.Topic = TestBroker.Commands;
                 // Fail a publish quickly when the broker is down, so the fault tests stay short.
                 o.Producer = new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 1, MessageTimeoutMs = 3000 };
-                o.HeaderKeys.Add(CommandHeaders.Sequence);
-                o.HeaderKeys.Add(CommandHeaders.ReadingTime);
-                o.HeaderKeys.Add(CommandHeaders.Reason);
             }));
         });
         var cluster = builder.Build();

@@ -1,3 +1,4 @@
+using HeaterOrleans.Contracts.Codec;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
@@ -34,7 +35,7 @@ public sealed class TestBroker : IDisposable
 
     public string BootstrapServers => Broker.BootstrapServers;
 
-    public static byte[] Key(int sensorId) => Encoding.UTF8.GetBytes(sensorId.ToString(CultureInfo.InvariantCulture));
+    public static byte[] Key(int sensorId) => SensorKey.Encode(sensorId);
 
     /// <summary>The last value of header <paramref name="name"/> as text, or null when the record has none.</summary>
     public static string? Header(ConsumeResult<byte[]?, byte[]?> record, string name) =>

@@ -1,3 +1,4 @@
+using HeaterOrleans.Contracts.Codec;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
@@ -121,5 +122,5 @@ internal sealed class WorkloadPlan
         }
     }
 
-    private static byte[] Key(int sensorId) => Encoding.UTF8.GetBytes(sensorId.ToString(CultureInfo.InvariantCulture));
+    private static byte[] Key(int sensorId) => SensorKey.Encode(sensorId);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
-using HeaterOrleans.Contracts.Messages;
+using HeaterOrleans.Contracts;
 
 namespace HeaterOrleans.Silo.Diagnostics;
 
@@ -57,11 +57,10 @@ public sealed class HeaterMetrics
         Settings.Add(1);
     }
 
-    public void CommandPublished(object command)
+    public void CommandPublished(HeaterAction action)
     {
         Interlocked.Increment(ref _commandsTotal);
-        var action = command is HeaterControl c ? c.Command.ToString() : "other";
-        Commands.Add(1, new KeyValuePair<string, object?>("action", action));
+        Commands.Add(1, new KeyValuePair<string, object?>("action", action == HeaterAction.On ? "On" : "Off"));
     }
 
     public void DeadLettered(string sourceTopic, string reason)

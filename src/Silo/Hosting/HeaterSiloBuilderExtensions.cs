@@ -91,9 +91,6 @@ public static class HeaterSiloBuilderExtensions
         {
             o.Topic = kafka.Options.Topics.Commands;
             o.Producer = kafka.CreateProducerConfig();
-            o.HeaderKeys.Add(CommandHeaders.Sequence);
-            o.HeaderKeys.Add(CommandHeaders.ReadingTime);
-            o.HeaderKeys.Add(CommandHeaders.Reason);
         }));
 
     /// <summary>Membership, reminders and sensor state in PostgreSQL, through Orleans' ADO.NET providers.</summary>

@@ -20,7 +20,7 @@ public sealed class SettingsPublisher(KafkaClientFactory kafka) : IDisposable
             kafka.Options.Topics.Settings,
             new Message<byte[], byte[]>
             {
-                Key = Encoding.UTF8.GetBytes(setting.SensorID.ToString(CultureInfo.InvariantCulture)),
+                Key = SensorKey.Encode(setting.SensorID),
                 Value = MessageCodec.Encode(setting),
             },
             cancellationToken);

@@ -133,7 +133,7 @@ internal sealed partial class HeaterSimulatorService(
 
     private static Message<byte[], byte[]> Record(int sensorId, Google.Protobuf.IMessage message) => new()
     {
-        Key = Encoding.UTF8.GetBytes(sensorId.ToString(CultureInfo.InvariantCulture)),
+        Key = SensorKey.Encode(sensorId),
         Value = MessageCodec.Encode(message),
     };
 

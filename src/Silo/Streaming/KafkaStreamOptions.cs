@@ -10,10 +10,4 @@ public sealed class KafkaStreamOptions
 
     /// <summary>Producer settings; idempotence and acks=all are enforced by the adapter.</summary>
     public ProducerConfig Producer { get; set; } = new();
-
-    /// <summary>
-    /// Request-context keys that travel as Kafka headers of the record (the producing grain sets them with
-    /// <c>RequestContext.Set</c> around <c>OnNextAsync</c>). Numbers and text are written as UTF-8 text.
-    /// </summary>
-    public ISet<string> HeaderKeys { get; } = new HashSet<string>(StringComparer.Ordinal);
 }
