@@ -8,7 +8,8 @@ namespace HeaterOrleans.Bench;
 /// <summary>
 /// A plain consumer (fetch.wait.max 5 ms, as the service's ingress) on a topic from its end as of now, timing each
 /// record that arrives: from the reading's create time (the command's reading-time header, else the record's own
-/// timestamp, which a Kafka Streams style peer carries over from its input) to now.
+/// timestamp, which a Kafka Streams style peer carries over from its input) to now. Commands that no reading caused
+/// (the failsafe's, marked with a reason header) are skipped.
 /// </summary>
 internal sealed class LatencyProbe : IDisposable
 {
@@ -103,7 +104,13 @@ internal sealed class LatencyProbe : IDisposable
             }
 
             var now = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
-            var from = record.Message.Headers?.TryGetLastBytes(CommandHeaders.ReadingTime, out var time) == true
+            var headers = record.Message.Headers;
+            if (headers?.TryGetLastBytes(CommandHeaders.Reason, out _) == true)
+            {
+                continue; // a command no reading caused (the failsafe's): nothing to time, none expected
+            }
+
+            var from = headers?.TryGetLastBytes(CommandHeaders.ReadingTime, out var time) == true
                 ? long.Parse(Encoding.ASCII.GetString(time), CultureInfo.InvariantCulture)
                 : record.Message.Timestamp.UnixTimestampMs;
             lock (_gate)
