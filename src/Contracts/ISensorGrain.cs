@@ -15,6 +15,12 @@ public interface ISensorGrain : IGrainWithIntegerKey
     /// <summary>Applies a reading, emitting a command on the egress stream when the action changes.</summary>
     Task ApplyReadingAsync(SensorReading reading);
 
+    /// <summary>
+    /// Applies readings and settings in the given order, as if one call each, with one grain turn and one state
+    /// write for all of them. Updates at or below the last position applied from their source are skipped.
+    /// </summary>
+    Task ApplyAsync(Immutable<SensorUpdate[]> updates);
+
     /// <summary>The sensor's current state; <c>null</c> when the sensor has never been seen.</summary>
     [AlwaysInterleave]
     Task<SensorSnapshot?> GetSnapshotAsync();

@@ -88,7 +88,7 @@ public sealed partial class SensorGrain
     /// Before the state says On, the reminder must exist, so an On heater always has one. A registration that
     /// failed is tried again here, by the caller's retry, without sending the command again.
     /// </summary>
-    private async Task BeforeStoringAsync(HeaterAction action)
+    private async Task BeforeStoringAsync(HeaterAction? action)
     {
         if (action != HeaterAction.On || !_failsafe.Enabled)
         {
@@ -106,17 +106,20 @@ public sealed partial class SensorGrain
         }
     }
 
-    /// <summary>The state now says <paramref name="action"/>: watch an On heater, stop watching an Off one.</summary>
-    private void AfterStored(HeaterAction action)
+    /// <summary>
+    /// The stored state now says <paramref name="action"/>: watch a heater that went On, with the full timeout from
+    /// now (its command may have waited out an outage to be stored), and stop watching one that is not On.
+    /// </summary>
+    private void AfterStored(HeaterAction? action)
     {
-        if (action == HeaterAction.On && _failsafe.Enabled)
+        if (action != HeaterAction.On || !_failsafe.Enabled)
+        {
+            StopWatchdog();
+        }
+        else if (_watchdog is null)
         {
             Heard();
             StartWatchdog();
-        }
-        else
-        {
-            StopWatchdog();
         }
     }
 
@@ -143,6 +146,18 @@ public sealed partial class SensorGrain
 
     private async Task CheckSilenceAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            // An Off the failsafe sent earlier whose store failed is stored first; that also stops this watchdog.
+            await StoreAsync();
+        }
+        catch (Exception e)
+        {
+            LogSwitchOffFailed(e, SensorId, _failsafe.RetryDelay.TotalSeconds);
+            _watchdog?.Change(_failsafe.RetryDelay, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
         if (!FailsafeWatches)
         {
             StopWatchdog();
@@ -159,13 +174,8 @@ public sealed partial class SensorGrain
 
         try
         {
-            await StorePendingAsync();
-            if (!FailsafeWatches)
-            {
-                return;
-            }
-
-            await SendAsync(HeaterAction.Off, readingTime: null, CommandReason.StaleSensor, staleSince: time.GetUtcNow());
+            await PublishAsync(HeaterAction.Off, readingTime: null, CommandReason.StaleSensor, staleSince: time.GetUtcNow());
+            await StoreAsync();
             GrainMetrics.FailsafeTriggered();
             LogSwitchedOff(SensorId, silentFor.TotalSeconds);
         }

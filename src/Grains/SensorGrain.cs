@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HeaterOrleans.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.Streams;
@@ -28,8 +29,14 @@ public sealed partial class SensorGrain(
     // True when the in-memory LastReading/UpdatedAt are newer than what is stored.
     private bool _informationalDirty;
 
-    // A command the broker acknowledged whose state could not be stored yet: stored before anything else happens.
-    private (HeaterAction Action, long Sequence, DateTimeOffset? StaleSince)? _publishedNotStored;
+    // True when the control state in memory (setting, last action sent, sequence, stale mark) is ahead of what is
+    // stored: a command the broker acknowledged, or a setting, whose write failed or is still to come. It is stored
+    // before anything else happens, so every decision starts from the last action actually sent.
+    private bool _unstored;
+
+    // The last record applied from each topic's partition, in this activation: a retried batch resumes after it.
+    private UpdatePosition _readingsApplied = UpdatePosition.None;
+    private UpdatePosition _settingsApplied = UpdatePosition.None;
 
     private int SensorId => (int)this.GetPrimaryKeyLong();
 
@@ -63,18 +70,55 @@ public sealed partial class SensorGrain(
         }
     }
 
-    public async Task ApplySettingAsync(SensorSetting setting)
+    public Task ApplySettingAsync(SensorSetting setting) => ApplyAsync(new([SensorUpdate.Of(setting)]));
+
+    public Task ApplyReadingAsync(SensorReading reading) => ApplyAsync(new([SensorUpdate.Of(reading)]));
+
+    public async Task ApplyAsync(Immutable<SensorUpdate[]> updates)
     {
-        await StorePendingAsync();
-        if (setting != state.State.Setting)
+        await StoreAsync();
+        foreach (var update in updates.Value)
         {
-            await StoreAsync(setting, state.State.LastAction, state.State.Sequence, state.State.StaleSince);
+            var isReading = update.Reading is not null;
+            if ((isReading ? _readingsApplied : _settingsApplied).Covers(update))
+            {
+                continue; // done by an earlier attempt of this batch
+            }
+
+            if (update.Reading is { } reading)
+            {
+                await ApplyReadingCoreAsync(reading);
+            }
+            else if (update.Setting is { } setting && setting != state.State.Setting)
+            {
+                // A new setting keeps the last action.
+                state.State.Setting = setting;
+                _unstored = true;
+            }
+
+            if (isReading)
+            {
+                _readingsApplied = UpdatePosition.Of(update);
+            }
+            else
+            {
+                _settingsApplied = UpdatePosition.Of(update);
+            }
         }
+
+        await StoreAsync();
     }
 
-    public async Task ApplyReadingAsync(SensorReading reading)
+    public Task<SensorSnapshot?> GetSnapshotAsync()
     {
-        await StorePendingAsync();
+        var s = state.State;
+        return Task.FromResult(state.RecordExists || s.Setting is not null || s.LastReading is not null
+            ? new SensorSnapshot(SensorId, s.Setting, s.LastAction, s.LastReading, s.UpdatedAt, s.StaleSince)
+            : null);
+    }
+
+    private async Task ApplyReadingCoreAsync(SensorReading reading)
+    {
         var current = state.State;
         var action = ControlLaw.Decide(current.Setting, current.LastAction, reading.Temperature);
         current.LastReading = reading.Temperature;
@@ -87,8 +131,8 @@ public sealed partial class SensorGrain(
             if (current.StaleSince is not null)
             {
                 // The sensor is back: normal control resumes, and the stored state must stop saying stale.
-                await StoreAsync(current.Setting, current.LastAction, current.Sequence, staleSince: null);
-                return;
+                current.StaleSince = null;
+                _unstored = true;
             }
 
             _informationalDirty = true;
@@ -96,29 +140,25 @@ public sealed partial class SensorGrain(
         }
 
         Activity.Current?.SetTag("heater.action", action.Value.ToString());
-        await SendAsync(action.Value, reading.Timestamp, CommandReason.Reading, staleSince: null);
-    }
-
-    public Task<SensorSnapshot?> GetSnapshotAsync()
-    {
-        var s = state.State;
-        return Task.FromResult(state.RecordExists || s.Setting is not null || s.LastReading is not null
-            ? new SensorSnapshot(SensorId, s.Setting, s.LastAction, s.LastReading, s.UpdatedAt, s.StaleSince)
-            : null);
+        await PublishAsync(action.Value, reading.Timestamp, CommandReason.Reading, staleSince: null);
     }
 
     /// <summary>
-    /// Publishes a command, then stores the state it leads to: a crash in between repeats the command on replay,
-    /// it never loses it. The publish completes only on the broker's ack.
+    /// Publishes a command and, once the broker has acknowledged it, makes it the last action sent. The state is
+    /// stored after that (<see cref="StoreAsync"/>): a crash in between repeats the command on replay, it never
+    /// loses it.
     /// </summary>
-    private async Task SendAsync(HeaterAction action, DateTimeOffset? readingTime, CommandReason reason, DateTimeOffset? staleSince)
+    private async Task PublishAsync(HeaterAction action, DateTimeOffset? readingTime, CommandReason reason, DateTimeOffset? staleSince)
     {
         var sequence = state.State.Sequence + 1;
         // The failsafe's reminder is made ready alongside the command and awaited before the state is stored.
         BeforeSending(action);
         await Commands().OnNextAsync(new HeaterCommandIssued(SensorId, action, sequence, readingTime, reason));
-        _publishedNotStored = (action, sequence, staleSince);
-        await StorePendingAsync();
+        var current = state.State;
+        current.LastAction = action;
+        current.Sequence = sequence;
+        current.StaleSince = staleSince;
+        _unstored = true;
     }
 
     // Looked up per command rather than held: a stream handle per active sensor costs memory at a million
@@ -128,45 +168,26 @@ public sealed partial class SensorGrain(
             .GetStream<HeaterCommandIssued>(StreamId.Create(StreamNames.CommandsNamespace, this.GetPrimaryKeyLong()));
 
     /// <summary>
-    /// Stores a command the broker acknowledged earlier whose store failed, before the grain decides anything
-    /// else: every decision must start from the last action actually sent.
+    /// Stores the control state when memory is ahead of storage. On failure memory stays ahead and the caller's retry
+    /// stores it first, so a command the broker acknowledged is not sent again; after an ETag conflict the activation
+    /// is dropped and the retry starts from what is stored.
     /// </summary>
-    private async Task StorePendingAsync()
+    private async Task StoreAsync()
     {
-        if (_publishedNotStored is not { } sent)
+        if (!_unstored)
         {
             return;
         }
 
-        await BeforeStoringAsync(sent.Action);
-        await StoreAsync(state.State.Setting, sent.Action, sent.Sequence, sent.StaleSince);
-        _publishedNotStored = null;
-        AfterStored(sent.Action);
-    }
-
-    /// <summary>
-    /// Stores new control state. On failure the in-memory state is rolled back, so that the
-    /// caller's retry does the whole change again instead of finding it "already applied".
-    /// </summary>
-    private async Task StoreAsync(SensorSetting? setting, HeaterAction? lastAction, long sequence, DateTimeOffset? staleSince)
-    {
-        var current = state.State;
-        var previous = (current.Setting, current.LastAction, current.Sequence, current.StaleSince);
-        current.Setting = setting;
-        current.LastAction = lastAction;
-        current.Sequence = sequence;
-        current.StaleSince = staleSince;
-        current.UpdatedAt = time.GetUtcNow();
+        await BeforeStoringAsync(state.State.LastAction);
+        state.State.UpdatedAt = time.GetUtcNow();
         try
         {
             await state.WriteStateAsync();
-            _informationalDirty = false;
-            UpdateStaleGauge();
         }
         catch (Exception e)
         {
             GrainMetrics.StoreFailed();
-            (current.Setting, current.LastAction, current.Sequence, current.StaleSince) = previous;
             if (e is InconsistentStateException)
             {
                 // Another activation wrote meanwhile (e.g. during a membership change): this one's view and
@@ -177,6 +198,11 @@ public sealed partial class SensorGrain(
 
             throw;
         }
+
+        _unstored = false;
+        _informationalDirty = false;
+        UpdateStaleGauge();
+        AfterStored(state.State.LastAction);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId}: stored state changed under this activation; deactivating it")]

@@ -4,6 +4,7 @@ using Google.Protobuf;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
 using HeaterOrleans.Silo.Ingress;
+using Orleans.Concurrency;
 
 namespace HeaterOrleans.IntegrationTests;
 
@@ -61,9 +62,16 @@ public sealed class ProcessingFailureTests : IDisposable
     {
         public async Task Invoke(IIncomingGrainCallContext call)
         {
-            if (call.Request.GetArgument(0) is SensorReading reading && call.TargetContext.GrainId.GetIntegerKey() is var id)
+            // The ingress delivers what queued up for a sensor in one call: a batch fails when any of its readings would.
+            var readings = call.Request.GetArgument(0) switch
             {
-                if (id == PoisonedSensor && reading.Temperature == PoisonTemperature)
+                SensorReading one => [one],
+                Immutable<SensorUpdate[]> batch => batch.Value.Select(u => u.Reading).OfType<SensorReading>().ToList(),
+                _ => new List<SensorReading>(),
+            };
+            if (readings.Count > 0 && call.TargetContext.GrainId.GetIntegerKey() is var id)
+            {
+                if (id == PoisonedSensor && readings.Any(r => r.Temperature == PoisonTemperature))
                 {
                     throw new ArgumentException("this reading cannot be applied");
                 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
+using Orleans.Concurrency;
 
 namespace HeaterOrleans.IntegrationTests;
 
@@ -130,6 +131,22 @@ public sealed class SensorGrainTests : IAsyncLifetime
         Assert.Equal(
             new[] { start, start.AddSeconds(2), start.AddSeconds(3) }.Select(t => t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
             headers.Select(h => h.ReadingTime));
+    }
+
+    [Fact]
+    public async Task A_batch_applies_in_order_and_a_retried_batch_skips_what_it_already_applied()
+    {
+        var sensor = Sensor(108);
+        static SensorUpdate At(long offset, double t) => SensorUpdate.Of(Reading(t), source: 3, offset);
+        var batch = new Immutable<SensorUpdate[]>([SensorUpdate.Of(Band20, source: 3, offset: 0), At(1, 18), At(2, 25), At(3, 18)]);
+
+        await sensor.ApplyAsync(batch);
+        await sensor.ApplyAsync(batch);                                      // a retry of the same records: nothing again
+        await sensor.ApplyAsync(new([At(3, 18), At(4, 25)]));               // overlapping: only offset 4 is new
+        await sensor.ApplyAsync(new([SensorUpdate.Of(Reading(25))]));        // not positioned: always applied (no change here)
+
+        Assert.Equal([HeaterCommand.On, HeaterCommand.Off, HeaterCommand.On, HeaterCommand.Off], CommandsFor(108));
+        Assert.Equal(["1", "2", "3", "4"], _sensors.CommandRecordsFor(108).Select(r => TestBroker.Header(r, CommandHeaders.Sequence)));
     }
 
     private ISensorGrain Sensor(int id) => _sensors.Sensor(id);

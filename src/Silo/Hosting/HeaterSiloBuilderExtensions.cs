@@ -43,7 +43,10 @@ public static class HeaterSiloBuilderExtensions
         else
         {
             silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
-            silo.AddMemoryGrainStorage(SensorGrain.StorageName);
+            // Orleans' binary serializer, as on PostgreSQL: the default (Newtonsoft JSON) was ~6 % of the service's
+            // CPU at full load in a profile, for a copy that never leaves the process.
+            silo.AddMemoryGrainStorage(SensorGrain.StorageName, options => options.Configure<Serializer>(
+                (o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             silo.UseInMemoryReminderService();
         }
 

@@ -9,6 +9,12 @@ public sealed class IngressOptions
     public int MaxInFlight { get; set; } = 10_000;
 
     /// <summary>
+    /// Most records of one sensor delivered in one grain call: those that queued behind the sensor's running call.
+    /// 1 delivers every record alone (as does tracing, so that each record's trace is its own).
+    /// </summary>
+    public int MaxBatch { get; set; } = 100;
+
+    /// <summary>
     /// How long a revoked partition or a stop waits for in-flight records before letting go. The host's
     /// shutdown timeout is this plus 15 s (for the silo's own stop); Kubernetes' grace period must exceed both.
     /// </summary>

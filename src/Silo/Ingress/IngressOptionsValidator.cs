@@ -7,6 +7,11 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
     public ValidateOptionsResult Validate(string? name, IngressOptions options)
     {
         var errors = new List<string>();
+        if (options.MaxBatch is < 1 or > 10_000)
+        {
+            errors.Add($"Ingress:MaxBatch must be between 1 and 10000 (was {options.MaxBatch}).");
+        }
+
         if (options.MaxInFlight is < 1 or > 1_000_000)
         {
             errors.Add($"Ingress:MaxInFlight must be between 1 and 1000000 (was {options.MaxInFlight}).");

@@ -20,9 +20,6 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private readonly InFlightGate _gate;
     private readonly PartitionTracker _partitions;
     private readonly CancellationTokenSource _stopping = new();
-
-    // Cancels the processing of records still in flight once a stop has waited the drain timeout for them.
-    private readonly CancellationTokenSource _abandon = new();
     private readonly Action<Task, object?> _completed;
     private bool _hasAssignment;
 
@@ -81,7 +78,6 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     public override void Dispose()
     {
         _stopping.Dispose();
-        _abandon.Dispose();
         base.Dispose();
     }
 
@@ -147,7 +143,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         // of their partitions consumes them again.
         if (!WaitUntil(() => InFlight == 0))
         {
-            _abandon.Cancel();
+            _handler.Abandon();
             WaitUntil(() => InFlight == 0);
         }
 
@@ -167,7 +163,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     {
         var offsets = _partitions[record.TopicPartition];
         var ticket = offsets.Begin(record.Offset.Value);
-        _handler.HandleAsync(record, _abandon.Token).ContinueWith(
+        _handler.HandleAsync(record).ContinueWith(
             _completed,
             new Completion(offsets, ticket),
             CancellationToken.None,

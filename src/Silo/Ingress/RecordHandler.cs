@@ -3,8 +3,10 @@ using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Codec;
 using HeaterOrleans.Silo.Diagnostics;
+using HeaterOrleans.Silo.Hosting;
 using HeaterOrleans.Silo.Kafka;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Polly;
 using Polly.Retry;
 
@@ -15,7 +17,7 @@ namespace HeaterOrleans.Silo.Ingress;
 /// consumption order), call the sensor's grain, retry failures, and dead-letter what is invalid or keeps failing
 /// for a permanent reason. The returned task completes once the record may be committed.
 /// </summary>
-internal sealed partial class RecordHandler
+internal sealed partial class RecordHandler : IDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly DeadLetterPublisher _deadLetters;
@@ -23,8 +25,11 @@ internal sealed partial class RecordHandler
     private readonly IngressOptions _options;
     private readonly ILogger<RecordHandler> _logger;
     private readonly ResiliencePipeline _retry;
-    private readonly SerialLanes<int> _lanes = new();
+    private readonly BatchingLanes<int, PendingRecord> _lanes;
     private readonly string _readingsTopic;
+
+    // Cancels the processing of records still in flight once a stop has waited the drain timeout for them.
+    private readonly CancellationTokenSource _abandon = new();
 
     public RecordHandler(
         IGrainFactory grains,
@@ -32,6 +37,7 @@ internal sealed partial class RecordHandler
         DeadLetterPublisher deadLetters,
         HeaterMetrics metrics,
         IOptions<IngressOptions> options,
+        IConfiguration configuration,
         ILogger<RecordHandler> logger)
     {
         _grains = grains;
@@ -40,6 +46,8 @@ internal sealed partial class RecordHandler
         _options = options.Value;
         _logger = logger;
         _readingsTopic = kafka.Options.Topics.Readings;
+        // A traced record goes alone, so that its trace (consume span -> grain call -> publish) is its own.
+        _lanes = new(DeliverBatchAsync, TelemetryExtensions.TracesEnabled(configuration) ? 1 : _options.MaxBatch);
         _retry = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
@@ -61,9 +69,17 @@ internal sealed partial class RecordHandler
             .Build();
     }
 
-    public Task HandleAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken abandonToken)
+    /// <summary>Gives up on the records still in flight: their retries stop and their tasks fail (they stay uncommitted).</summary>
+    public void Abandon() => _abandon.Cancel();
+
+    public void Dispose() => _abandon.Dispose();
+
+    public Task HandleAsync(ConsumeResult<byte[]?, byte[]?> record)
     {
+        var abandonToken = _abandon.Token;
         var value = record.Message.Value ?? [];
+        SensorUpdate update;
+        int sensorId;
         if (record.Topic == _readingsTopic)
         {
             var reading = MessageCodec.DecodeReading(value);
@@ -72,67 +88,104 @@ internal sealed partial class RecordHandler
                 return DeadLetterAsync(record, DeadLetterPublisher.Invalid, reading.Error!, abandonToken);
             }
 
-            var sensorId = reading.Message!.SensorID;
-            var applied = new SensorReading(reading.Message.Temperature, record.Message.Timestamp.UtcDateTime);
-            return _lanes.Enqueue(sensorId, () => DeliverAsync(record, sensorId, applied, setting: null, abandonToken));
+            sensorId = reading.Message!.SensorID;
+            update = SensorUpdate.Of(
+                new SensorReading(reading.Message.Temperature, record.Message.Timestamp.UtcDateTime), record.Partition.Value, record.Offset.Value);
         }
-
-        var decoded = MessageCodec.DecodeSetting(value);
-        if (!decoded.IsValid)
+        else
         {
-            return DeadLetterAsync(record, DeadLetterPublisher.Invalid, decoded.Error!, abandonToken);
+            var setting = MessageCodec.DecodeSetting(value);
+            if (!setting.IsValid)
+            {
+                return DeadLetterAsync(record, DeadLetterPublisher.Invalid, setting.Error!, abandonToken);
+            }
+
+            sensorId = setting.Message!.SensorID;
+            update = SensorUpdate.Of(setting.Message.ToSetting(), record.Partition.Value, record.Offset.Value);
         }
 
-        var id = decoded.Message!.SensorID;
-        var newSetting = decoded.Message.ToSetting();
-        return _lanes.Enqueue(id, () => DeliverAsync(record, id, reading: null, newSetting, abandonToken));
+        return _lanes.Enqueue(sensorId, new PendingRecord(record, update));
     }
 
-    private async Task DeliverAsync(
-        ConsumeResult<byte[]?, byte[]?> record, int sensorId, SensorReading? reading, SensorSetting? setting, CancellationToken abandonToken)
+    /// <summary>
+    /// Delivers what queued up for one sensor in one call. A batch whose processing keeps failing for a permanent
+    /// reason is split, so that only the record at fault is dead-lettered; the grain skips what a failed attempt
+    /// already applied.
+    /// </summary>
+    private async Task DeliverBatchAsync(int sensorId, IReadOnlyList<PendingRecord> batch)
+    {
+        if (batch.Count == 1)
+        {
+            await DeliverAsync(sensorId, batch[0], _abandon.Token);
+            return;
+        }
+
+        var updates = new Immutable<SensorUpdate[]>([.. batch.Select(b => b.Update)]);
+        try
+        {
+            await CallWithRetryAsync(sensorId, updates, _abandon.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !FailureClassifier.IsTransient(e))
+        {
+            foreach (var one in batch)
+            {
+                await DeliverAsync(sensorId, one, _abandon.Token);
+            }
+
+            return;
+        }
+
+        foreach (var one in batch)
+        {
+            Count(one.Update);
+        }
+    }
+
+    private async Task DeliverAsync(int sensorId, PendingRecord pending, CancellationToken abandonToken)
     {
         // The span is the parent of the grain call (Orleans propagates it) and so of the command it sends; none
         // is made unless traces are on.
-        using var activity = HeaterTelemetry.StartConsume(record, sensorId);
+        using var activity = HeaterTelemetry.StartConsume(pending.Record, sensorId);
         try
         {
-            // The retry pipeline is only entered on failure: on the way that nearly every record takes, it cost a
-            // closure, a context and several state machines per record.
-            try
-            {
-                await CallAsync(sensorId, reading, setting);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && ShouldRetry(e))
-            {
-                LogRetrying(_logger, 1, TimeSpan.Zero, e.GetBaseException().Message);
-                await _retry.ExecuteAsync(
-                    static async (state, _) => await state.Handler.CallAsync(state.SensorId, state.Reading, state.Setting),
-                    (Handler: this, SensorId: sensorId, Reading: reading, Setting: setting),
-                    abandonToken);
-            }
-
-            Count(reading is not null);
+            await CallWithRetryAsync(sensorId, new Immutable<SensorUpdate[]>([pending.Update]), abandonToken);
+            Count(pending.Update);
         }
         catch (Exception e) when (e is not OperationCanceledException && !FailureClassifier.IsTransient(e))
         {
             // Valid on the wire, yet its processing keeps failing for a reason no retry will mend.
             var reason = $"processing failed {_options.MaxPermanentFailureAttempts} times: {e.GetType().Name}: {e.Message}";
             activity?.SetStatus(ActivityStatusCode.Error, reason);
-            await PublishDeadLetterAsync(record, DeadLetterPublisher.ProcessingFailed, reason, abandonToken);
+            await PublishDeadLetterAsync(pending.Record, DeadLetterPublisher.ProcessingFailed, reason, abandonToken);
+        }
+    }
+
+    /// <summary>
+    /// Calls the grain; retries transient failures without limit and permanent ones up to the configured attempts.
+    /// The retry pipeline is only entered on failure: on the way nearly every record takes, it cost a closure, a
+    /// context and several state machines per record.
+    /// </summary>
+    private async Task CallWithRetryAsync(int sensorId, Immutable<SensorUpdate[]> updates, CancellationToken abandonToken)
+    {
+        try
+        {
+            await _grains.GetGrain<ISensorGrain>(sensorId).ApplyAsync(updates);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && ShouldRetry(e))
+        {
+            LogRetrying(_logger, 1, TimeSpan.Zero, e.GetBaseException().Message);
+            await _retry.ExecuteAsync(
+                static async (state, _) => await state.Grains.GetGrain<ISensorGrain>(state.SensorId).ApplyAsync(state.Updates),
+                (Grains: _grains, SensorId: sensorId, Updates: updates),
+                abandonToken);
         }
     }
 
     private bool ShouldRetry(Exception e) => FailureClassifier.IsTransient(e) || _options.MaxPermanentFailureAttempts > 1;
 
-    private Task CallAsync(int sensorId, SensorReading? reading, SensorSetting? setting)
+    private void Count(SensorUpdate update)
     {
-        var grain = _grains.GetGrain<ISensorGrain>(sensorId);
-        return reading is { } r ? grain.ApplyReadingAsync(r) : grain.ApplySettingAsync(setting!);
-    }
-
-    private void Count(bool isReading)
-    {
-        if (isReading)
+        if (update.Reading is not null)
         {
             _metrics.ReadingProcessed();
         }

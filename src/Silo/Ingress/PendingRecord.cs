@@ -1,0 +1,7 @@
+using Confluent.Kafka;
+using HeaterOrleans.Contracts;
+
+namespace HeaterOrleans.Silo.Ingress;
+
+/// <summary>A decoded record waiting in its sensor's lane: the update for the grain and the record it came from.</summary>
+internal sealed record PendingRecord(ConsumeResult<byte[]?, byte[]?> Record, SensorUpdate Update);
