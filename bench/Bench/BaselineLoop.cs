@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Codec;
@@ -10,16 +9,26 @@ namespace HeaterOrleans.Bench;
 /// <summary>
 /// The machine's limit for the job: a bare Confluent loop with no Orleans. Consume readings and settings,
 /// decode, keep per-sensor state in a dictionary, apply the same control law, produce commands on change,
-/// commit. The service's throughput is reported against this.
+/// commit. The service's throughput and CPU per record are reported against this.
 /// </summary>
-internal static class BaselineLoop
+internal sealed class BaselineLoop
 {
-    public static double Run(string bootstrapServers, string readings, string settings, string commands, long records)
+    private long _processed;
+
+    /// <summary>Records consumed so far; the last one counts only once its commands are flushed and its offset committed.</summary>
+    public long Processed => Volatile.Read(ref _processed);
+
+    /// <summary>Commands produced (read once <see cref="Run"/> has returned).</summary>
+    public long Commands { get; private set; }
+
+    public void Run(string bootstrapServers, PhaseTopics topics, long records)
     {
+        var (readings, settings, commands) = (topics.Readings, topics.Settings, topics.Commands);
         var consumerConfig = new ConsumerConfig
         {
             BootstrapServers = bootstrapServers,
-            GroupId = "bench-baseline",
+            GroupId = topics.GroupId,
+            AutoCommitIntervalMs = 1000, // as the service and the peer commit
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoOffsetStore = false,
             FetchWaitMaxMs = 5,
@@ -28,14 +37,13 @@ internal static class BaselineLoop
         using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
-            LingerMs = 5,
+            LingerMs = 2,
             Acks = Acks.All,
             EnableIdempotence = true,
         }).Build();
         consumer.Subscribe([readings, settings]);
 
         var state = new Dictionary<int, (SensorSetting? Setting, HeaterAction? Last)>();
-        var clock = new Stopwatch();
         long seen = 0;
         while (seen < records)
         {
@@ -45,7 +53,6 @@ internal static class BaselineLoop
                 continue;
             }
 
-            clock.Start();
             seen++;
             if (record.Topic == settings)
             {
@@ -60,17 +67,21 @@ internal static class BaselineLoop
                 if (ControlLaw.Decide(setting, last, r.Temperature) is { } action)
                 {
                     state[r.SensorID] = (setting, action);
+                    Commands++;
                     producer.Produce(commands, new Message<byte[]?, byte[]> { Key = record.Message.Key, Value = MessageCodec.Encode(action.ToMessage(r.SensorID)) });
                 }
             }
 
             consumer.StoreOffset(record);
+            if (seen < records)
+            {
+                Volatile.Write(ref _processed, seen);
+            }
         }
 
         producer.Flush();
         consumer.Commit();
-        clock.Stop();
+        Volatile.Write(ref _processed, seen);
         consumer.Close();
-        return records / clock.Elapsed.TotalSeconds;
     }
 }

@@ -1,38 +1,80 @@
+using System.ComponentModel;
+using System.Globalization;
+
 namespace HeaterOrleans.Bench;
 
-/// <summary>Benchmark settings, from the command line as <c>--Name=value</c>.</summary>
+/// <summary>Benchmark settings, from the command line as <c>--Name=value</c> (see <c>--help</c>).</summary>
 public sealed class BenchOptions
 {
-    /// <summary>Readings pre-produced for the throughput runs.</summary>
+    public const string Baseline = "baseline";
+    public const string Service = "service";
+    public const string Peer = "peer";
+
+    [Description("Readings pre-produced for the throughput runs (each variant gets its own copy).")]
     public int Readings { get; set; } = 1_000_000;
 
+    [Description("Sensors the pre-produced readings are spread over (each gets a setting first).")]
     public int Sensors { get; set; } = 10_000;
 
+    [Description("Partitions of every topic the bench creates.")]
     public int Partitions { get; set; } = 8;
 
-    /// <summary>Offered rate of the latency run, readings per second.</summary>
+    [Description("Offered rate of the latency runs (the one-hop floor and each variant), readings per second.")]
     public int Rate { get; set; } = 5_000;
 
-    public int LatencySeconds { get; set; } = 10;
+    [Description("Duration of each latency run, seconds.")]
+    public int LatencySeconds { get; set; } = 60;
 
+    [Description("Sensors the latency runs' readings go round-robin over (each switches its heater every second reading).")]
+    public int LatencySensors { get; set; } = 500;
+
+    [Description("Same as --LatencySeconds; wins when both are given.")]
+    public int? Seconds { get; set; }
+
+    [Description("Seconds of the same load before each latency run's measured seconds (JIT, first activations); counted for 'kept up', not in the percentiles or CPU.")]
+    public int WarmupSeconds { get; set; } = 5;
+
+    [Description("Run only the latency at --Rate for --Seconds (one-hop floor, then each variant), e.g. to find the highest rate at which p99 stays within 20 ms.")]
+    public bool Sustained { get; set; }
+
+    [Description("Variants to measure, comma-separated: baseline, service, peer. Default: all in a full run, service with --Sustained.")]
+    public string? Variants { get; set; }
+
+    [Description("Stream threads of the Streamiz peer.")]
+    public int PeerThreads { get; set; } = 1;
+
+    [Description("Measure the one-hop floor (outside producer to outside consumer) before the latency runs.")]
+    public bool Floor { get; set; } = true;
+
+    [Description("Samples of the setting-to-effect run (full run only).")]
     public int SettingSamples { get; set; } = 200;
 
-    /// <summary>Distinct active sensors at which memory is measured, ascending, comma-separated.</summary>
+    [Description("Active sensors at which memory is measured, ascending, comma-separated; empty skips it (full run only).")]
     public string MemorySensors { get; set; } = "100000,1000000";
+
+    [Description("Folder for bench-results.json, bench-results.md and the child processes' logs.")]
+    public string Output { get; set; } = "bench-results";
+
+    [Description("A real Kafka instead of the embedded broker; the bench creates run-unique topics there and deletes them at the end.")]
+    public string? BootstrapServers { get; set; }
+
+    [Description("Run the service with the stale-sensor failsafe (a reminder per heater that is On), as in production.")]
+    public bool Failsafe { get; set; } = true;
+
+    [Description("Keep the service's sensor state in this PostgreSQL database (Npgsql connection string) instead of memory.")]
+    public string? PostgreSql { get; set; }
+
+    public int Duration => Seconds ?? LatencySeconds;
 
     public IEnumerable<int> MemorySteps =>
         MemorySensors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture));
+            .Select(s => int.Parse(s, CultureInfo.InvariantCulture));
 
-    /// <summary>Folder for bench-results.json and bench-results.md.</summary>
-    public string Output { get; set; } = "bench-results";
+    /// <summary>The variants this run measures, in the order they run.</summary>
+    public IReadOnlySet<string> VariantSet =>
+        (Variants ?? (Sustained ? Service : $"{Baseline},{Service},{Peer}"))
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(v => v.ToLowerInvariant()).ToHashSet();
 
-    /// <summary>A real Kafka to run against instead of the embedded broker (its topics must exist).</summary>
-    public string? BootstrapServers { get; set; }
-
-    /// <summary>Run with the stale-sensor failsafe (a reminder per heater that is On), as in production.</summary>
-    public bool Failsafe { get; set; } = true;
-
-    /// <summary>Keep sensor state in this PostgreSQL database instead of memory.</summary>
-    public string? PostgreSql { get; set; }
+    public bool Runs(string variant) => VariantSet.Contains(variant);
 }

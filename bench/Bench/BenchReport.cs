@@ -1,37 +1,57 @@
 namespace HeaterOrleans.Bench;
 
-/// <summary>What one benchmark run measured.</summary>
+/// <summary>What one benchmark run measured (written as bench-results.json).</summary>
 public sealed class BenchReport
 {
-    public string Machine { get; init; } = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+    public required RunEnvironment Environment { get; init; }
 
-    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+    public string Broker { get; set; } = "";
 
-    public int Readings { get; set; }
+    public int Readings { get; init; }
 
-    public int Sensors { get; set; }
+    public int Sensors { get; init; }
 
+    /// <summary>Share of the pre-produced readings outside their sensor's band (an upper bound of commands).</summary>
     public double FlipShare { get; set; }
 
-    public double BaselineMessagesPerSecond { get; set; }
+    public int LatencyRate { get; init; }
 
-    public double ServiceMessagesPerSecond { get; set; }
+    public int LatencySeconds { get; init; }
 
-    public double ServiceToBaseline => BaselineMessagesPerSecond > 0 ? ServiceMessagesPerSecond / BaselineMessagesPerSecond : 0;
+    public int WarmupSeconds { get; init; }
 
-    public int LatencyRate { get; set; }
+    public int LatencySensors { get; init; }
 
-    public int LatencySamples { get; set; }
+    public bool Failsafe { get; init; }
 
-    public double LatencyP50Ms { get; set; }
+    /// <summary>Throughput phase by variant (baseline, service, peer): the same pre-produced records, each on its own topics.</summary>
+    public Dictionary<string, PhaseCost> Throughput { get; } = [];
 
-    public double LatencyP99Ms { get; set; }
+    /// <summary>
+    /// Commands each variant sent in its throughput phase. Close but not always equal: where a reading is consumed
+    /// before its sensor's first setting (settings and readings are separate topics), it causes nothing.
+    /// </summary>
+    public Dictionary<string, long> ThroughputCommands { get; } = [];
 
-    public double LatencyP999Ms { get; set; }
+    public RateRun? Floor { get; set; }
 
-    public double SettingToEffectP50Ms { get; set; }
+    public List<RateRun> Latency { get; } = [];
 
-    public double SettingToEffectP99Ms { get; set; }
+    public LatencyStats? SettingToEffect { get; set; }
 
     public List<MemoryPoint> Memory { get; } = [];
+
+    /// <summary>A variant's throughput over the baseline's (higher is better).</summary>
+    public double? ThroughputVsBaseline(string variant) =>
+        Throughput.TryGetValue(variant, out var v) && Throughput.TryGetValue(BenchOptions.Baseline, out var b) && b.RecordsPerSecond > 0
+            ? v.RecordsPerSecond / b.RecordsPerSecond : null;
+
+    /// <summary>A variant's CPU time per record over the baseline's (lower is better).</summary>
+    public double? CpuVsBaseline(string variant) =>
+        Throughput.TryGetValue(variant, out var v) && Throughput.TryGetValue(BenchOptions.Baseline, out var b) && b.CpuMicrosPerRecord > 0
+            ? v.CpuMicrosPerRecord / b.CpuMicrosPerRecord : null;
+
+    public double? ServiceToBaseline => ThroughputVsBaseline(BenchOptions.Service);
+
+    public double? ServiceCpuToBaseline => CpuVsBaseline(BenchOptions.Service);
 }

@@ -1,233 +1,169 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using Confluent.Kafka;
-using HeaterOrleans.Contracts;
-using HeaterOrleans.Contracts.Messages;
+using System.Globalization;
 using HeaterOrleans.Grains;
-using HeaterOrleans.Silo.Diagnostics;
-using HeaterOrleans.Silo.Hosting;
-using HeaterOrleans.Silo.Kafka.Embedded;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace HeaterOrleans.Bench;
 
-/// <summary>One benchmark run: baseline, service throughput, latency, setting-to-effect and memory, in that order.</summary>
-public sealed class BenchRun(BenchOptions options, Action<string> progress)
+/// <summary>
+/// One benchmark run. In full: the one-hop floor, throughput of each variant (baseline, peer, service) on the same
+/// pre-produced records, the latency of the peer and the service at a sustained rate, then setting-to-effect and
+/// memory of the service. With <c>--Sustained</c>: the floor and the latency runs only. Every phase has its own
+/// topics and broker process, and only one variant runs at a time, so this process's CPU time is that variant's.
+/// </summary>
+public sealed class BenchRun(BenchOptions options, Action<string> progress, string commandLine = "(in process)")
 {
-    private HeaterMetrics? _metrics;
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    private const string Readings = "sensor";
-    private const string Settings = "tempset";
-    private const string Commands = "heatercontrol";
-    private const string BaselineCommands = "baseline-commands";
-    private const int LatencySensorBase = 2_000_000;
-    private const int SettingSensorBase = 3_000_000;
-    private const int MemorySensorBase = 10_000_000;
+    // Topics (and with PostgreSQL, grain state keyed by topic) outlive a run anywhere but on the embedded broker.
+    private readonly string _tag = options.BootstrapServers is null && options.PostgreSql is null ? "" : $"-{DateTime.UtcNow:yyyyMMddHHmmss}";
 
     public async Task<BenchReport> RunAsync()
     {
-        using var embedded = options.BootstrapServers is null ? EmbeddedKafkaBroker.Start(3) : null;
-        var bootstrap = options.BootstrapServers ?? embedded!.BootstrapServers;
-        foreach (var topic in new[] { Readings, Settings, Commands, BaselineCommands, "heater-deadletter" })
+        Directory.CreateDirectory(options.Output);
+        var report = new BenchReport
         {
-            embedded?.CreateTopic(topic, options.Partitions);
+            Environment = RunEnvironment.Capture(commandLine), Readings = options.Sustained ? 0 : options.Readings,
+            Sensors = options.Sustained ? 0 : options.Sensors, LatencyRate = options.Rate, LatencySeconds = options.Duration,
+            WarmupSeconds = options.WarmupSeconds, LatencySensors = options.LatencySensors, Failsafe = options.Failsafe,
+        };
+        var rates = new RateRunner(options, progress);
+
+        if (options.Floor)
+        {
+            await using var kafka = await StartAsync(report, Phase.Floor);
+            report.Floor = await rates.FloorAsync(kafka);
+            progress(Describe(report.Floor));
         }
 
-        var report = new BenchReport { Readings = options.Readings, Sensors = options.Sensors, LatencyRate = options.Rate };
-        using var writer = new WorkloadWriter(bootstrap);
-        progress($"producing {options.Sensors:N0} settings and {options.Readings:N0} readings");
-        writer.Settings(Settings, 1, options.Sensors);
-        report.FlipShare = writer.Readings(Readings, options.Sensors, options.Readings);
-        var records = (long)options.Sensors + options.Readings;
-
-        progress("baseline: bare Confluent loop");
-        report.BaselineMessagesPerSecond = BaselineLoop.Run(bootstrap, Readings, Settings, BaselineCommands, records);
-
-        progress("service: starting a silo");
-        await using var silo = await StartSiloAsync(bootstrap);
-        _metrics = silo.Services.GetRequiredService<HeaterMetrics>();
-        progress("service: processing the same records");
-        report.ServiceMessagesPerSecond = await MeasureThroughputAsync(_metrics, records);
-
-        progress($"latency at {options.Rate:N0} readings/s for {options.LatencySeconds} s");
-        (report.LatencySamples, report.LatencyP50Ms, report.LatencyP99Ms, report.LatencyP999Ms) = await MeasureLatencyAsync(bootstrap, writer);
-
-        progress($"setting-to-effect, {options.SettingSamples} samples");
-        (report.SettingToEffectP50Ms, report.SettingToEffectP99Ms) = await MeasureSettingToEffectAsync(bootstrap, writer);
-
-        foreach (var sensors in options.MemorySteps)
+        if (!options.Sustained && options.Runs(BenchOptions.Baseline))
         {
-            progress($"memory with {sensors:N0} active sensors");
-            report.Memory.Add(await MeasureMemoryAsync(writer, sensors));
+            await using var kafka = await StartAsync(report, Phase.Baseline);
+            var records = Write(report, kafka);
+            progress("baseline: bare Confluent loop");
+            Quiesce();
+            var loop = new BaselineLoop();
+            var run = Task.Factory.StartNew(() => loop.Run(kafka.BootstrapServers, kafka.Topics, records), TaskCreationOptions.LongRunning);
+            Record(report, BenchOptions.Baseline, await ThroughputMeter.MeasureAsync(BenchOptions.Baseline, () => loop.Processed, records, kafka.Cpu, run), loop.Commands);
         }
 
-        await silo.StopAsync();
+        if (!options.Sustained && options.Runs(BenchOptions.Peer))
+        {
+            await using var kafka = await StartPeerPhaseAsync(report, Phase.Peer);
+            var records = Write(report, kafka);
+            progress($"peer: Streamiz.Kafka.Net, {options.PeerThreads} stream thread(s), in this process");
+            Quiesce();
+            await using var peer = PeerVariant.Create(kafka.Topics);
+            using var failed = new CancellationTokenSource();
+            var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Peer, () => peer.Processed, records, kafka.Cpu, cancellationToken: failed.Token);
+            await StartOrCancelAsync(peer.StartAsync(kafka.BootstrapServers, options.PeerThreads), failed);
+            Record(report, BenchOptions.Peer, await measuring, peer.CommandsSent);
+        }
+
+        if (!options.Sustained && options.Runs(BenchOptions.Service))
+        {
+            await using var kafka = await StartAsync(report, Phase.Service);
+            var records = Write(report, kafka);
+            progress("service: ingress → grain → egress, on a silo in this process");
+            Quiesce();
+            await using var service = ServiceVariant.Create(options, kafka.BootstrapServers, kafka.Topics);
+            using var failed = new CancellationTokenSource();
+            var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Service, () => service.Processed, records, kafka.Cpu, cancellationToken: failed.Token);
+            await StartOrCancelAsync(service.StartAsync(), failed);
+            Record(report, BenchOptions.Service, await measuring, service.Metrics.CommandsTotal);
+        }
+
+        if (options.Runs(BenchOptions.Peer))
+        {
+            await using var kafka = await StartPeerPhaseAsync(report, Phase.PeerLatency);
+            Quiesce();
+            await using var peer = PeerVariant.Create(kafka.Topics);
+            await peer.StartAsync(kafka.BootstrapServers, options.PeerThreads);
+            var run = await rates.VariantAsync(peer, kafka);
+            report.Latency.Add(run);
+            progress(Describe(run));
+        }
+
+        if (options.Runs(BenchOptions.Service))
+        {
+            await ServiceLatencyAsync(report, rates);
+        }
+
         return report;
     }
 
-    private async Task<WebApplication> StartSiloAsync(string bootstrap)
+    /// <summary>The service's latency run on a fresh silo and broker; then, in a full run, setting-to-effect and memory on them.</summary>
+    private async Task ServiceLatencyAsync(BenchReport report, RateRunner rates)
     {
-        string[] args =
-        [
-            $"--Kafka:BootstrapServers={bootstrap}", "--Kafka:GroupId=bench-service", "--Kafka:FetchWaitMaxMs=5",
-            "--Simulator:Enabled=false", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning", $"--Failsafe:Enabled={options.Failsafe}",
-            .. options.PostgreSql is { } pg ? new[] { "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Orleans={pg}", "--Orleans:AdvertisedIPAddress=127.0.0.1" } : [],
-        ];
-        var silo = HeaterSiloHost.Build(args);
-        await silo.StartAsync();
-        return silo;
-    }
-
-    /// <summary>Records per second from the first record processed to the last.</summary>
-    private static async Task<double> MeasureThroughputAsync(HeaterMetrics metrics, long records)
-    {
-        var clock = new Stopwatch();
-        while (metrics.ReadingsTotal + metrics.SettingsTotal < records)
+        await using var kafka = await StartAsync(report, Phase.ServiceLatency);
+        Quiesce();
+        var activeElsewhere = GrainMetrics.Active;
+        await using var service = ServiceVariant.Create(options, kafka.BootstrapServers, kafka.Topics);
+        await service.StartAsync();
+        var run = await rates.VariantAsync(service, kafka);
+        report.Latency.Add(run);
+        progress(Describe(run));
+        if (options.Sustained)
         {
-            if (!clock.IsRunning && metrics.ReadingsTotal + metrics.SettingsTotal > 0)
-            {
-                clock.Start();
-            }
-
-            await Task.Delay(10);
+            return;
         }
 
-        return records / clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>
-    /// Readings at a fixed rate, each one switching its heater, timed from the reading's Kafka timestamp to
-    /// the arrival of its command at a plain consumer.
-    /// </summary>
-    private async Task<(int, double, double, double)> MeasureLatencyAsync(string bootstrap, WorkloadWriter writer)
-    {
-        const int sensors = 500;
-        await SettleAsync(() => writer.Settings(Settings, LatencySensorBase, sensors, _ => 20), sensors);
-
-        using var commands = CommandsFromNow(bootstrap);
-        var latencies = new List<double>();
-        var total = options.Rate * options.LatencySeconds;
-        var collector = Task.Run(() =>
+        progress($"setting-to-effect, {options.SettingSamples} samples");
+        report.SettingToEffect = await SettingToEffect.MeasureAsync(service, kafka, options.SettingSamples);
+        var memory = new MemoryMeter(service, kafka.Writer, activeElsewhere);
+        foreach (var sensors in options.MemorySteps)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(options.LatencySeconds + 30);
-            while (latencies.Count < total && DateTime.UtcNow < deadline)
-            {
-                if (commands.Consume(TimeSpan.FromMilliseconds(100)) is { } record &&
-                    record.Message.Headers.TryGetLastBytes(CommandHeaders.ReadingTime, out var time))
-                {
-                    latencies.Add((DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(Encoding.ASCII.GetString(time)))).TotalMilliseconds);
-                }
-            }
-        });
-
-        var clock = Stopwatch.StartNew();
-        for (var sent = 0; sent < total; sent++)
-        {
-            // Pace: reading n leaves at n / rate seconds; each sensor alternates below and above its band.
-            while (clock.Elapsed.TotalSeconds < (double)sent / options.Rate)
-            {
-                await Task.Delay(1);
-            }
-
-            var sensor = LatencySensorBase + (sent % sensors);
-            writer.Produce(Readings, sensor, new SensorData { SensorID = sensor, Temperature = (sent / sensors) % 2 == 0 ? 10 : 30 });
+            progress($"memory with {sensors:N0} active sensors");
+            report.Memory.Add(await memory.MeasureAsync(sensors));
         }
-
-        writer.Flush();
-        await collector;
-        latencies.Sort();
-        return (latencies.Count, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), Percentiles.Of(latencies, 99.9));
     }
 
-    /// <summary>From producing a new setting to the first command it causes (readings keep coming every 5 ms).</summary>
-    private async Task<(double, double)> MeasureSettingToEffectAsync(string bootstrap, WorkloadWriter writer)
+    private async Task<PhaseKafka> StartAsync(BenchReport report, string phase, IReadOnlyCollection<string>? extraTopics = null)
     {
-        var samples = options.SettingSamples;
-        await SettleAsync(() => writer.Settings(Settings, SettingSensorBase, samples, _ => 20), samples);
-        using var commands = CommandsFromNow(bootstrap);
-        var effects = new List<double>();
-        for (var i = 0; i < samples; i++)
-        {
-            var sensor = SettingSensorBase + i;
-            var started = Stopwatch.GetTimestamp();
-            writer.Produce(Settings, sensor, new TemperatureControl { SensorID = sensor, Desired = 30, UpDelta = 0.5, DownDelta = 0.5 });
-            writer.Flush();
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
-            {
-                writer.Produce(Readings, sensor, new SensorData { SensorID = sensor, Temperature = 25 });
-                writer.Flush();
-                if (commands.Consume(TimeSpan.FromMilliseconds(5)) is { } record && HeaterControl.Parser.ParseFrom(record.Message.Value).SensorID == sensor)
-                {
-                    effects.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    break;
-                }
-            }
-        }
-
-        effects.Sort();
-        return (Percentiles.Of(effects, 50), Percentiles.Of(effects, 99));
+        var kafka = await PhaseKafka.StartAsync(options, PhaseTopics.For(phase, _tag), extraTopics);
+        report.Broker = kafka.Broker.Description;
+        return kafka;
     }
 
-    /// <summary>Activates sensors (through their settings) up to <paramref name="target"/> and measures memory per sensor.</summary>
-    private async Task<MemoryPoint> MeasureMemoryAsync(WorkloadWriter writer, int target)
+    /// <summary>A phase for the peer: its broker also has Streamiz's internal topics, which Streamiz cannot create on the mock.</summary>
+    private Task<PhaseKafka> StartPeerPhaseAsync(BenchReport report, string phase) =>
+        StartAsync(report, phase, PeerVariant.InternalTopics(PhaseTopics.For(phase, _tag)));
+
+    /// <summary>Starts a variant that a meter is already watching; stops the meter if the start fails.</summary>
+    private static async Task StartOrCancelAsync(Task start, CancellationTokenSource meter)
     {
-        var (idleManaged, idleRss, idleActive) = Measure();
-        var next = MemorySensorBase + (int)Math.Max(0, GrainMetrics.Active - options.Sensors);
-        // In chunks: the embedded broker keeps only about 5 MiB per partition.
-        while (GrainMetrics.Active < target)
+        try
         {
-            var chunk = (int)Math.Min(50_000, target - GrainMetrics.Active);
-            var first = next;
-            await SettleAsync(() => writer.Settings(Settings, first, chunk), chunk);
-            next += chunk;
+            await start;
         }
-
-        var (managed, rss, active) = Measure();
-        var added = Math.Max(1, active - idleActive);
-        return new MemoryPoint((int)active, managed, rss, (double)(managed - idleManaged) / added, (double)(rss - idleRss) / added);
+        catch
+        {
+            await meter.CancelAsync();
+            throw;
+        }
     }
 
-    private static (long Managed, long Rss, long Active) Measure()
+    /// <summary>The same settings and readings (same seed) for every variant, on its own topics.</summary>
+    private long Write(BenchReport report, PhaseKafka kafka)
+    {
+        progress($"producing {options.Sensors:N0} settings and {options.Readings:N0} readings to {kafka.Topics.Readings}, {kafka.Topics.Settings}");
+        kafka.Writer.Settings(kafka.Topics.Settings, 1, options.Sensors);
+        report.FlipShare = kafka.Writer.Readings(kafka.Topics.Readings, options.Sensors, options.Readings);
+        return (long)options.Sensors + options.Readings;
+    }
+
+    private void Record(BenchReport report, string variant, PhaseCost cost, long commands)
+    {
+        report.Throughput[variant] = cost;
+        report.ThroughputCommands[variant] = commands;
+        progress(string.Create(C, $"{variant}: {cost.RecordsPerSecond:N0} records/s, {cost.CpuMicrosPerRecord:F1} µs CPU per record ({cost.CoresBusy:F2} cores busy)"));
+    }
+
+    private static string Describe(RateRun run) => string.Create(C,
+        $"{run.Name}: p50 / p99 / p99.9 / max {run.Latency.P50Ms:F1} / {run.Latency.P99Ms:F1} / {run.Latency.P999Ms:F1} / {run.Latency.MaxMs:F1} ms; {(run.KeptUp ? "kept up" : "did not keep up: " + run.Shortfall)}");
+
+    /// <summary>Collects what earlier phases left behind, so that a phase pays for its own garbage only.</summary>
+    private static void Quiesce()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
-        using var self = Process.GetCurrentProcess();
-        return (GC.GetTotalMemory(forceFullCollection: true), self.WorkingSet64, GrainMetrics.Active);
-    }
-
-    /// <summary>Sends settings and waits until the service has applied all of them.</summary>
-    private async Task SettleAsync(Action send, int settings)
-    {
-        var settled = _metrics!.SettingsTotal + settings;
-        send();
-        while (_metrics.SettingsTotal < settled)
-        {
-            await Task.Delay(20);
-        }
-    }
-
-    private IConsumer<byte[]?, byte[]?> CommandsFromNow(string bootstrap)
-    {
-        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "bench-probe", FetchWaitMaxMs = 1 }).Build();
-        // The ends as of now, explicitly: Offset.End would be resolved at the first fetch and miss what came before.
-        consumer.Assign(Enumerable.Range(0, options.Partitions).Select(p =>
-        {
-            var partition = new TopicPartition(Commands, p);
-            return new TopicPartitionOffset(partition, consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High);
-        }));
-        return consumer;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,52 +1,178 @@
 using System.Globalization;
 using System.Text;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace HeaterOrleans.Bench;
 
-/// <summary>The report as a console table and as Markdown (for the README).</summary>
+/// <summary>
+/// The report as console tables and as Markdown (for the README): where it ran, then throughput and latency with the
+/// variants side by side, then setting-to-effect and memory.
+/// </summary>
 public static class ReportTable
 {
-    public static Table Render(BenchReport report)
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+    private static readonly string[] Variants = [BenchOptions.Baseline, BenchOptions.Service, BenchOptions.Peer];
+
+    public static IRenderable Render(BenchReport report)
     {
-        var table = new Table().AddColumns("measure", "figure", "target");
-        foreach (var (measure, figure, target) in Rows(report))
+        var parts = new List<IRenderable> { new Text(string.Join(Environment.NewLine, Header(report)) + Environment.NewLine) };
+        foreach (var section in Sections(report))
         {
-            table.AddRow(Markup.Escape(measure), Markup.Escape(figure), Markup.Escape(target));
+            var table = new Table().Title(Markup.Escape(section.Title));
+            foreach (var column in section.Columns)
+            {
+                table.AddColumn(Markup.Escape(column));
+            }
+
+            foreach (var row in section.Rows)
+            {
+                table.AddRow(row.Select(Markup.Escape).ToArray());
+            }
+
+            parts.Add(table);
         }
 
-        return table;
+        return new Rows(parts);
     }
 
     public static string Markdown(BenchReport report)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {report.Machine}; run {report.At:yyyy-MM-dd HH:mm} UTC; {report.Readings:N0} readings over {report.Sensors:N0} sensors ({report.FlipShare:P0} outside their band).");
-        text.AppendLine();
-        text.AppendLine("| measure | figure | target |");
-        text.AppendLine("| --- | --- | --- |");
-        foreach (var (measure, figure, target) in Rows(report))
+        foreach (var line in Header(report))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {figure} | {target} |");
+            text.AppendLine(line + "  ");
+        }
+
+        foreach (var section in Sections(report))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"**{section.Title}**");
+            text.AppendLine();
+            text.AppendLine($"| {string.Join(" | ", section.Columns)} |");
+            text.AppendLine($"|{string.Concat(Enumerable.Repeat(" --- |", section.Columns.Count))}");
+            foreach (var row in section.Rows)
+            {
+                text.AppendLine($"| {string.Join(" | ", row)} |");
+            }
         }
 
         return text.ToString();
     }
 
-    private static IEnumerable<(string Measure, string Figure, string Target)> Rows(BenchReport r)
+    public static IEnumerable<string> Header(BenchReport r)
     {
-        var c = CultureInfo.InvariantCulture;
-        yield return ("baseline: bare Confluent loop", string.Create(c, $"{r.BaselineMessagesPerSecond:N0} msg/s"), "");
-        yield return ("service: ingress → grain → egress", string.Create(c, $"{r.ServiceMessagesPerSecond:N0} msg/s"), "");
-        yield return ("service / baseline", string.Create(c, $"{r.ServiceToBaseline:P0}"), "≥ 60%");
-        yield return (string.Create(c, $"reading → command latency at {r.LatencyRate:N0}/s, p50 / p99 / p99.9"),
-            string.Create(c, $"{r.LatencyP50Ms:F1} / {r.LatencyP99Ms:F1} / {r.LatencyP999Ms:F1} ms ({r.LatencySamples:N0} samples)"), "p99 ≤ 20 ms");
-        yield return ("setting → first command, p50 / p99", string.Create(c, $"{r.SettingToEffectP50Ms:F1} / {r.SettingToEffectP99Ms:F1} ms"), "");
-        foreach (var m in r.Memory)
+        var e = r.Environment;
+        yield return $"Machine: {e.Cores} cores ({e.Cpu}), {e.Os}; {e.Runtime}, {e.Gc}.";
+        yield return string.Create(C, $"Run {e.At:yyyy-MM-dd HH:mm} UTC: {e.CommandLine}");
+        yield return $"Broker: {r.Broker}; every phase on fresh topics.";
+        if (r.Throughput.Count > 0)
         {
-            yield return (string.Create(c, $"memory with {m.ActiveSensors:N0} active sensors"),
-                string.Create(c, $"heap {m.ManagedBytes / 1048576.0:N0} MiB, RSS {m.RssBytes / 1048576.0:N0} MiB; {m.ManagedBytesPerSensor:N0} / {m.RssBytesPerSensor:N0} B per sensor"),
-                m.ActiveSensors >= 1_000_000 ? "≤ 4 GiB" : "");
+            yield return string.Create(C, $"Throughput: {r.Readings:N0} readings over {r.Sensors:N0} sensors ({r.FlipShare:P0} outside their band), pre-produced; each variant consumes its own copy, in this process.");
+        }
+
+        if (r.Floor is not null || r.Latency.Count > 0)
+        {
+            yield return string.Create(C,
+                $"Latency: {r.LatencyRate:N0} readings/s for {r.LatencySeconds} s after a {r.WarmupSeconds} s warm-up, from a separate producer process over {r.LatencySensors:N0} sensors; every second reading switches its heater; failsafe {(r.Failsafe ? "on" : "off")}.");
         }
     }
+
+    public static IEnumerable<ReportSection> Sections(BenchReport r)
+    {
+        if (r.Throughput.Count > 0)
+        {
+            yield return Throughput(r);
+        }
+
+        if (r.Floor is not null || r.Latency.Count > 0)
+        {
+            yield return Latency(r);
+        }
+
+        var other = Other(r).ToList();
+        if (other.Count > 0)
+        {
+            yield return new ReportSection("Setting to effect, memory", ["measure", "figure", "target"], other);
+        }
+    }
+
+    private static ReportSection Throughput(BenchReport r)
+    {
+        var variants = Variants.Where(r.Throughput.ContainsKey).ToList();
+        var costs = variants.Select(v => r.Throughput[v]).ToList();
+        IReadOnlyList<string> Row(string measure, Func<string, PhaseCost, string> cell, string target = "") =>
+            [measure, .. variants.Select((v, i) => cell(v, costs[i])), target];
+
+        return new ReportSection(
+            "Throughput: first record to last",
+            ["measure", .. variants.Select(Name), "target"],
+            [
+                Row("records/s", (_, c) => F($"{c.RecordsPerSecond:N0}")),
+                Row("CPU per record (this process, user + system)", (_, c) => F($"{c.CpuMicrosPerRecord:F1} µs")),
+                Row("broker CPU per record (its own process)", (_, c) => c.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–"),
+                Row("cores busy (this process)", (_, c) => F($"{c.CoresBusy:F2}")),
+                Row("commands sent", (v, _) => r.ThroughputCommands.TryGetValue(v, out var n) ? F($"{n:N0}") : "–"),
+                Row("throughput / baseline's", (v, _) => r.ThroughputVsBaseline(v) is { } x ? F($"{x:P0}") : "–", "service ≥ 60%"),
+                Row("CPU per record / baseline's", (v, _) => r.CpuVsBaseline(v) is { } x ? F($"{x:F2}×") : "–"),
+            ]);
+    }
+
+    private static ReportSection Latency(BenchReport r)
+    {
+        var runs = (r.Floor is null ? r.Latency : [r.Floor, .. r.Latency]).ToList();
+        IReadOnlyList<string> Row(string measure, Func<RateRun, string> cell, string target = "") =>
+            [measure, .. runs.Select(cell), target];
+        string Ms(double ms) => F($"{ms:F1} ms");
+        string Floor(RateRun run, Func<RateRun, string> variant) => run == r.Floor ? "–" : variant(run);
+
+        return new ReportSection(
+            string.Create(C, $"Latency at {r.LatencyRate:N0} readings/s for {r.LatencySeconds} s: reading → command (floor: produce → consume, one hop)"),
+            ["measure", .. runs.Select(run => run == r.Floor ? "floor: one hop" : Name(run.Name)), "target"],
+            [
+                Row("p50", run => Ms(run.Latency.P50Ms)),
+                Row("p99", run => Ms(run.Latency.P99Ms), "≤ 20 ms"),
+                Row("p99.9", run => Ms(run.Latency.P999Ms)),
+                Row("max", run => Ms(run.Latency.MaxMs)),
+                Row("records timed / expected (commands; floor: readings)", run => F($"{run.Arrived:N0} / {run.Expected:N0}")),
+                Row("offered (achieved rate)", run => F($"{run.Offer.Offered:N0} ({run.Offer.OfferedPerSecond:N0}/s)")),
+                Row("readings processed", run => Floor(run, v => F($"{v.Processed:N0}"))),
+                Row("backlog when the offer ended", run => Floor(run, v => F($"{v.BacklogAtEnd:N0}"))),
+                Row("drained after the offer in", run => Floor(run, v => v.DrainSeconds is { } d ? F($"{d:F1} s") : "not within the limit")),
+                Row("group's committed lag after", run => Floor(run, v => F($"{v.FinalLag:N0}"))),
+                Row("readings the broker still kept at the end", run => F($"{run.Retained:N0}")),
+                Row("kept up", run => run.KeptUp ? "yes" : "no: " + run.Shortfall),
+                Row("CPU per reading (this process; floor: the probe alone)", run => run.Cost is { } c ? F($"{c.CpuMicrosPerRecord:F1} µs") : "–"),
+                Row("cores busy (this process)", run => run.Cost is { } c ? F($"{c.CoresBusy:F2}") : "–"),
+                Row("broker CPU per reading", run => run.Cost?.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–"),
+            ]);
+    }
+
+    private static IEnumerable<IReadOnlyList<string>> Other(BenchReport r)
+    {
+        if (r.SettingToEffect is { } s)
+        {
+            yield return ["setting → first command, p50 / p99", F($"{s.P50Ms:F1} / {s.P99Ms:F1} ms ({s.Samples} samples)"), ""];
+        }
+
+        foreach (var m in r.Memory)
+        {
+            yield return
+            [
+                F($"memory with {m.ActiveSensors:N0} active sensors"),
+                F($"heap {m.ManagedBytes / 1048576.0:N0} MiB, RSS {m.RssBytes / 1048576.0:N0} MiB; {m.ManagedBytesPerSensor:N0} / {m.RssBytesPerSensor:N0} B per sensor"),
+                m.ActiveSensors >= 1_000_000 ? "≤ 4 GiB" : "",
+            ];
+        }
+    }
+
+    private static string Name(string variant) => variant switch
+    {
+        BenchOptions.Baseline => "baseline: bare Confluent loop",
+        BenchOptions.Service => "service: ingress → grain → egress",
+        BenchOptions.Peer => "peer: Streamiz.Kafka.Net",
+        _ => variant,
+    };
+
+    private static string F(FormattableString text) => text.ToString(C);
 }

@@ -2,27 +2,73 @@ using HeaterOrleans.Bench;
 
 namespace HeaterOrleans.IntegrationTests;
 
-/// <summary>Keeps the benchmark runnable: every stage on a tiny workload, every figure produced.</summary>
+/// <summary>
+/// Keeps the benchmark runnable: every stage on a tiny workload (broker and producer in their own processes), every
+/// figure produced, nothing lost. No speed is asserted: this machine is shared.
+/// </summary>
 public sealed class BenchSmokeTests
 {
     [Fact]
     public async Task Every_stage_runs_and_reports_a_figure()
     {
-        var options = new BenchOptions
-        {
-            Readings = 3_000, Sensors = 100, Partitions = 4, Rate = 200, LatencySeconds = 1, SettingSamples = 3,
-            MemorySensors = "1000", Output = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}"),
-        };
+        var options = OptionsParser.Parse(
+        [
+            "--Readings=3000", "--Sensors=100", "--Partitions=4", "--Rate=200", "--LatencySeconds=1", "--WarmupSeconds=1", "--LatencySensors=10",
+            "--SettingSamples=3", "--MemorySensors=1000", $"--Output={Output()}",
+        ]);
 
         var report = await new BenchRun(options, _ => { }).RunAsync();
 
-        Assert.True(report.BaselineMessagesPerSecond > 0);
-        Assert.True(report.ServiceMessagesPerSecond > 0);
-        Assert.True(report.LatencySamples >= 150, $"only {report.LatencySamples} latency samples");
-        Assert.True(report.LatencyP99Ms > 0);
-        Assert.True(report.SettingToEffectP50Ms > 0);
+        foreach (var variant in new[] { BenchOptions.Baseline, BenchOptions.Peer, BenchOptions.Service })
+        {
+            Assert.True(report.Throughput[variant].RecordsPerSecond > 0, variant);
+            Assert.True(report.Throughput[variant].CpuMicrosPerRecord > 0, variant);
+            Assert.NotNull(report.Throughput[variant].BrokerCpuSeconds);
+        }
+
+        Assert.NotNull(report.ServiceToBaseline);
+        Assert.NotNull(report.ServiceCpuToBaseline);
+        Assert.NotNull(report.CpuVsBaseline(BenchOptions.Peer));
+        var floor = Assert.IsType<RateRun>(report.Floor);
+        Assert.Equal(400, floor.Offer.Offered);
+        Assert.Equal(floor.Expected, floor.Arrived);
+        Assert.True(floor.Latency.Samples >= 150, $"only {floor.Latency.Samples} floor samples");
+        Assert.Equal([BenchOptions.Peer, BenchOptions.Service], report.Latency.Select(AssertNothingLost).Select(r => r.Name));
+        Assert.True(report.SettingToEffect!.P50Ms > 0);
         var memory = Assert.Single(report.Memory);
         Assert.True(memory.ActiveSensors >= 1_000);
-        Assert.Contains("service / baseline", ReportTable.Markdown(report), StringComparison.Ordinal);
+        var markdown = ReportTable.Markdown(report);
+        Assert.Contains("throughput / baseline's", markdown, StringComparison.Ordinal);
+        Assert.Contains("floor: one hop", markdown, StringComparison.Ordinal);
+        Assert.Contains($"{Environment.ProcessorCount} cores", markdown, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Sustained_mode_runs_only_the_latency()
+    {
+        var options = OptionsParser.Parse(["--Sustained", "--Rate=200", "--Seconds=1", "--WarmupSeconds=0", "--LatencySensors=10", "--Floor=false", $"--Output={Output()}"]);
+
+        var report = await new BenchRun(options, _ => { }).RunAsync();
+
+        Assert.Empty(report.Throughput);
+        Assert.Null(report.Floor);
+        Assert.Empty(report.Memory);
+        Assert.Equal(BenchOptions.Service, AssertNothingLost(Assert.Single(report.Latency)).Name);
+        Assert.Contains("--Sustained", OptionsHelp.Text(), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => OptionsParser.Parse(["--Rat=5000"]));
+    }
+
+    /// <summary>Every reading offered was processed and every command it should cause arrived (half the readings).</summary>
+    private static RateRun AssertNothingLost(RateRun run)
+    {
+        Assert.Equal(0, run.Offer.Failed);
+        Assert.Equal(run.Offer.Offered, run.Processed);
+        Assert.Equal(run.Offer.Offered / 2, run.Expected);
+        Assert.Equal(run.Expected, run.Arrived);
+        Assert.True(run.Latency.Samples > 0 && run.Latency.P99Ms > 0, $"{run.Name}: no latency measured");
+        Assert.True(run.Cost!.CpuMicrosPerRecord > 0, $"{run.Name}: no CPU measured");
+        return run;
+    }
+
+    private static string Output() => Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}");
 }

@@ -23,4 +23,10 @@ public sealed class EmbeddedKafkaOptions
     /// not committed is dropped.
     /// </summary>
     public List<string> ProtectedGroups { get; set; } = [];
+
+    /// <summary>
+    /// More topics for <c>kafka-only</c> to create at start, comma-separated: the mock's admin API cannot create
+    /// them later (e.g. a Streamiz application's internal topics, for the benchmark's peer).
+    /// </summary>
+    public string ExtraTopics { get; set; } = string.Empty;
 }

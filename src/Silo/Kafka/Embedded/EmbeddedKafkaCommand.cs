@@ -23,7 +23,8 @@ public static class EmbeddedKafkaCommand
         }
 
         using var broker = EmbeddedKafkaBroker.Start(options.Embedded.Brokers);
-        foreach (var (_, topic) in options.Topics.All)
+        var extra = options.Embedded.ExtraTopics.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var topic in options.Topics.All.Select(t => t.Name).Concat(extra).Distinct())
         {
             broker.CreateTopic(topic, options.Embedded.Partitions);
         }

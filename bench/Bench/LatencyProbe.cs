@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using HeaterOrleans.Contracts;
+
+namespace HeaterOrleans.Bench;
+
+/// <summary>
+/// A plain consumer (fetch.wait.max 5 ms, as the service's ingress) on a topic from its end as of now, timing each
+/// record that arrives: from the reading's create time (the command's reading-time header, else the record's own
+/// timestamp, which a Kafka Streams style peer carries over from its input) to now. Commands that no reading caused
+/// (the failsafe's, marked with a reason header) are skipped.
+/// </summary>
+internal sealed class LatencyProbe : IDisposable
+{
+    private readonly IConsumer<byte[]?, byte[]?> _consumer;
+    private readonly List<(long From, double Latency)> _latencies = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    private LatencyProbe(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        _consumer = consumer;
+        _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _latencies.Count;
+            }
+        }
+    }
+
+    /// <param name="commit">Commit what it has read as <paramref name="groupId"/> (the broker trims the topic behind it).</param>
+    public static LatencyProbe Start(string bootstrapServers, string topic, string groupId, bool commit)
+    {
+        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers, GroupId = groupId, FetchWaitMaxMs = 5, EnableAutoCommit = commit, AutoCommitIntervalMs = 1000,
+        }).Build();
+        AssignAtEnd(consumer, topic);
+        return new LatencyProbe(consumer);
+    }
+
+    /// <summary>
+    /// Assigns every partition of <paramref name="topic"/> at its end as of now, explicitly: <c>Offset.End</c> would be
+    /// resolved at the first fetch and miss what came before.
+    /// </summary>
+    public static void AssignAtEnd(IConsumer<byte[]?, byte[]?> consumer, string topic)
+    {
+        var timeout = TimeSpan.FromSeconds(10);
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = admin.GetMetadata(topic, timeout).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId));
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, consumer.QueryWatermarkOffsets(p, timeout).High)));
+    }
+
+    /// <summary>Waits until <paramref name="expected"/> records have arrived or <paramref name="timeout"/> has passed.</summary>
+    public async Task WaitForAsync(long expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Count < expected && DateTime.UtcNow < deadline && !_loop.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        if (_loop.IsFaulted)
+        {
+            await _loop;
+        }
+    }
+
+    /// <summary>Stops consuming and summarizes what arrived for readings created at or after <paramref name="fromUnixMs"/>.</summary>
+    public async Task<LatencyStats> StopAsync(long fromUnixMs)
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        lock (_gate)
+        {
+            return LatencyStats.Of(_latencies.Where(l => l.From >= fromUnixMs).Select(l => l.Latency));
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+        _consumer.Close();
+        _consumer.Dispose();
+        _stop.Dispose();
+    }
+
+    private void Loop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            if (_consumer.Consume(TimeSpan.FromMilliseconds(100)) is not { } record)
+            {
+                continue;
+            }
+
+            var now = (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;
+            var headers = record.Message.Headers;
+            if (headers?.TryGetLastBytes(CommandHeaders.Reason, out _) == true)
+            {
+                continue; // a command no reading caused (the failsafe's): nothing to time, none expected
+            }
+
+            var from = headers?.TryGetLastBytes(CommandHeaders.ReadingTime, out var time) == true
+                ? long.Parse(Encoding.ASCII.GetString(time), CultureInfo.InvariantCulture)
+                : record.Message.Timestamp.UnixTimestampMs;
+            lock (_gate)
+            {
+                _latencies.Add((from, now - from));
+            }
+        }
+    }
+}

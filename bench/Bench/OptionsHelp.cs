@@ -1,0 +1,43 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+
+namespace HeaterOrleans.Bench;
+
+/// <summary>The <c>--help</c> text, from <see cref="BenchOptions"/>' own descriptions and defaults so it cannot drift.</summary>
+public static class OptionsHelp
+{
+    public static string Text()
+    {
+        var defaults = new BenchOptions();
+        var text = new StringBuilder();
+        text.AppendLine("dotnet run -c Release --project bench/Bench -- [--Name=value ...]");
+        text.AppendLine();
+        text.AppendLine("A full run: the one-hop floor, then throughput (baseline, service, peer on the same pre-produced records, each on");
+        text.AppendLine("fresh topics), the latency at --Rate for --Seconds (offered by a separate producer process), setting-to-effect and");
+        text.AppendLine("memory. --Sustained runs only the latency. The embedded broker runs as a child process (HeaterOrleans.Silo kafka-only)");
+        text.AppendLine("so that this process's CPU time is the measured variant's own.");
+        text.AppendLine();
+        foreach (var property in typeof(BenchOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            var value = property.GetValue(defaults);
+            var shown = value switch
+            {
+                null => "",
+                bool b => b ? " (default: true)" : "",
+                IFormattable f => string.Create(CultureInfo.InvariantCulture, $" (default: {f})"),
+                _ => $" (default: {value})",
+            };
+            text.AppendLine(CultureInfo.InvariantCulture, $"  --{property.Name}{shown}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"      {property.GetCustomAttribute<DescriptionAttribute>()?.Description}");
+        }
+
+        text.AppendLine();
+        text.AppendLine("Examples:");
+        text.AppendLine("  dotnet run -c Release --project bench/Bench");
+        text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Sustained --Rate=5000 --Seconds=60");
+        text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Readings=50000 --MemorySensors=1000 --LatencySeconds=5");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace HeaterOrleans.Bench;
+
+/// <summary>
+/// Reads <see cref="BenchOptions"/> from <c>--Name=value</c> arguments. A bare <c>--Flag</c> means true (the
+/// configuration binder would otherwise take the next argument as its value), and an unknown name is an error
+/// rather than a silently ignored typo.
+/// </summary>
+public static class OptionsParser
+{
+    private static readonly PropertyInfo[] Settable =
+        typeof(BenchOptions).GetProperties().Where(p => p.CanWrite).ToArray();
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var normalized = args.Select(arg =>
+            arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal) && IsFlag(arg[2..])
+                ? arg + "=true"
+                : arg).ToArray();
+        var configuration = new ConfigurationBuilder().AddCommandLine(normalized).Build();
+        var unknown = configuration.AsEnumerable().Select(kv => kv.Key)
+            .Where(key => !key.Contains(':', StringComparison.Ordinal) && !Settable.Any(p => p.Name.Equals(key, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ArgumentException($"Unknown option(s): --{string.Join(", --", unknown)}. See --help.");
+        }
+
+        var options = configuration.Get<BenchOptions>() ?? new BenchOptions();
+        var badVariants = options.VariantSet.Except([BenchOptions.Baseline, BenchOptions.Service, BenchOptions.Peer]).ToList();
+        if (badVariants.Count > 0)
+        {
+            throw new ArgumentException($"--Variants: unknown '{string.Join("', '", badVariants)}' (use baseline, service, peer).");
+        }
+
+        if (options.Rate < 1 || options.Duration < 1 || options.Partitions < 1 || options.Sensors < 1 || options.Readings < 1 || options.LatencySensors < 1)
+        {
+            throw new ArgumentException("--Rate, --Seconds/--LatencySeconds, --Partitions, --Sensors, --Readings and --LatencySensors must be at least 1.");
+        }
+
+        if (options.WarmupSeconds < 0)
+        {
+            throw new ArgumentException("--WarmupSeconds must not be negative.");
+        }
+
+        return options;
+    }
+
+    private static bool IsFlag(string name) =>
+        Settable.Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && p.PropertyType == typeof(bool));
+}

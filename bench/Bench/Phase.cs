@@ -1,0 +1,12 @@
+namespace HeaterOrleans.Bench;
+
+/// <summary>Phase names: they name each phase's topics and the variants' consumer groups.</summary>
+internal static class Phase
+{
+    public const string Floor = "floor";
+    public const string Baseline = "baseline";
+    public const string Service = "service";
+    public const string ServiceLatency = "service-latency";
+    public const string Peer = "peer";
+    public const string PeerLatency = "peer-latency";
+}
