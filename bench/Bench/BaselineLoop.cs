@@ -31,13 +31,13 @@ internal sealed class BaselineLoop
             AutoCommitIntervalMs = 1000, // as the service and the peer commit
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnableAutoOffsetStore = false,
-            FetchWaitMaxMs = 5,
+            FetchWaitMaxMs = ClientTuning.FetchWaitMaxMs,
         };
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(consumerConfig).Build();
         using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
-            LingerMs = 2,
+            LingerMs = ClientTuning.LingerMs,
             Acks = Acks.All,
             EnableIdempotence = true,
         }).Build();

@@ -41,7 +41,7 @@ internal sealed class LatencyProbe : IDisposable
     {
         var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = bootstrapServers, GroupId = groupId, FetchWaitMaxMs = 5, EnableAutoCommit = commit, AutoCommitIntervalMs = 1000,
+            BootstrapServers = bootstrapServers, GroupId = groupId, FetchWaitMaxMs = ClientTuning.FetchWaitMaxMs, EnableAutoCommit = commit, AutoCommitIntervalMs = 1000,
         }).Build();
         AssignAtEnd(consumer, topic);
         return new LatencyProbe(consumer);

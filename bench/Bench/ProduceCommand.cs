@@ -30,7 +30,7 @@ public static class ProduceCommand
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = options.BootstrapServers,
-            LingerMs = 2,
+            LingerMs = ClientTuning.LingerMs,
             Acks = Acks.All,
             EnableIdempotence = true,
         }).Build();

@@ -65,7 +65,7 @@ public static class ReportTable
         var e = r.Environment;
         yield return $"Machine: {e.Cores} cores ({e.Cpu}), {e.Os}; {e.Runtime}, {e.Gc}.";
         yield return string.Create(C, $"Run {e.At:yyyy-MM-dd HH:mm} UTC: {e.CommandLine}");
-        yield return $"Broker: {r.Broker}; every phase on fresh topics.";
+        yield return $"Broker: {r.Broker}; every phase on fresh topics; every client fetch.wait.max {ClientTuning.FetchWaitMaxMs} ms, linger {ClientTuning.LingerMs} ms.";
         if (r.Throughput.Count > 0)
         {
             yield return string.Create(C, $"Throughput: {r.Readings:N0} readings over {r.Sensors:N0} sensors ({r.FlipShare:P0} outside their band), pre-produced; each variant consumes its own copy, in this process.");

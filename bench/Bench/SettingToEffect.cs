@@ -15,7 +15,7 @@ internal static class SettingToEffect
         await Settle.SettingsAsync(service, () => writer.Settings(service.Topics.Settings, FirstSensor, samples, _ => 20), samples);
         using var commands = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
-            BootstrapServers = kafka.BootstrapServers, GroupId = "bench-probe", FetchWaitMaxMs = 5, EnableAutoCommit = false,
+            BootstrapServers = kafka.BootstrapServers, GroupId = "bench-probe", FetchWaitMaxMs = ClientTuning.FetchWaitMaxMs, EnableAutoCommit = false,
         }).Build();
         LatencyProbe.AssignAtEnd(commands, service.Topics.Commands);
         var effects = new List<double>();
