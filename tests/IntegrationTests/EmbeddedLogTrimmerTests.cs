@@ -13,7 +13,8 @@ public sealed class EmbeddedLogTrimmerTests : IDisposable
     private readonly TestBroker _broker = new(partitions: 1, Topic, Other);
 
     // The loop's own interval is far away: each test triggers its passes itself.
-    private static EmbeddedKafkaOptions Options(TimeSpan retention) => new() { Retention = retention, TrimInterval = TimeSpan.FromHours(1) };
+    private static EmbeddedKafkaOptions Options(TimeSpan retention, int maxRetained = 1_000_000) =>
+        new() { Retention = retention, MaxRetainedRecords = maxRetained, TrimInterval = TimeSpan.FromHours(1) };
 
     [Fact]
     public async Task Drops_what_the_group_committed_and_keeps_the_rest()
@@ -71,6 +72,19 @@ public sealed class EmbeddedLogTrimmerTests : IDisposable
         await trimmer.TrimOnceAsync(CancellationToken.None);
 
         Assert.Equal(0, LogStart(Topic));
+    }
+
+    [Fact]
+    public async Task Under_load_only_the_last_records_of_a_partition_are_kept_however_young()
+    {
+        await ProduceAsync(Topic, 100);
+        Commit("service", Topic, 90);
+        await using var trimmer = new EmbeddedLogTrimmer(
+            _broker.Broker, Options(TimeSpan.FromMinutes(10), maxRetained: 25), [new ProtectedGroup("service", [Topic])], NullLogger.Instance);
+
+        await trimmer.TrimOnceAsync(CancellationToken.None);
+
+        Assert.Equal(75, LogStart(Topic));          // the last 25 kept; the commit at 90 would have allowed more
     }
 
     public void Dispose() => _broker.Dispose();

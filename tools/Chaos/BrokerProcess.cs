@@ -26,7 +26,7 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
             [
                 "kafka-only", string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={partitions}"),
                 // The check reads every command and dead letter from the beginning at the end: keep them all.
-                "--Kafka:Embedded:Retention=1.00:00:00",
+                "--Kafka:Embedded:Retention=1.00:00:00", "--Kafka:Embedded:MaxRetainedRecords=100000000",
             ],
             Path.Combine(runFolder, "broker.log"), redirectInput: true);
         try

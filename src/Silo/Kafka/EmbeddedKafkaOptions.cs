@@ -11,9 +11,17 @@ public sealed class EmbeddedKafkaOptions
 
     /// <summary>
     /// How long records stay readable for clients outside any protected group (kcat, a test reading from the
-    /// beginning). Records older than this and committed by every protected group are trimmed.
+    /// beginning), up to <see cref="MaxRetainedRecords"/> per partition. Records older than this (or beyond that
+    /// count) and committed by every protected group are trimmed.
     /// </summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Records per partition kept however young: under continuous load the window alone would keep so many small
+    /// batches that every fetch walks them (60 s at 5,000 msg/s: one hop's p99 0.5-0.7 s; 1,000 per partition: ~8 ms).
+    /// Committed-by-every-protected-group still holds.
+    /// </summary>
+    public int MaxRetainedRecords { get; set; } = 1_000;
 
     /// <summary>How often the logs are trimmed.</summary>
     public TimeSpan TrimInterval { get; set; } = TimeSpan.FromSeconds(1);

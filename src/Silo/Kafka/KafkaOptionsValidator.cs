@@ -44,6 +44,11 @@ internal sealed partial class KafkaOptionsValidator(IConfiguration configuration
             errors.Add($"Kafka:Embedded:Retention must not be negative (was {options.Embedded.Retention}).");
         }
 
+        if (options.Embedded.MaxRetainedRecords < 0)
+        {
+            errors.Add($"Kafka:Embedded:MaxRetainedRecords must not be negative (was {options.Embedded.MaxRetainedRecords}).");
+        }
+
         if (options.Embedded.TrimInterval < TimeSpan.FromMilliseconds(100))
         {
             errors.Add($"Kafka:Embedded:TrimInterval must be at least 00:00:00.1 (was {options.Embedded.TrimInterval}).");

@@ -8,7 +8,8 @@ namespace HeaterOrleans.Silo.Kafka.Embedded;
 /// walking the partition's log from its oldest batch and keeps up to 100,000 batches per partition, so under
 /// continuous traffic each fetch gets slower as the logs fill (5,000 msg/s: p99 of one hop 18 s). Every
 /// <see cref="EmbeddedKafkaOptions.TrimInterval"/> this drops what is both older than
-/// <see cref="EmbeddedKafkaOptions.Retention"/> and committed by every protected group, so a stalled consumer
+/// <see cref="EmbeddedKafkaOptions.Retention"/> (or beyond the last <see cref="EmbeddedKafkaOptions.MaxRetainedRecords"/>
+/// of its partition) and committed by every protected group, so a stalled consumer
 /// never loses a record it has not processed, and an outside reader still sees the last window.
 /// </summary>
 public sealed partial class EmbeddedLogTrimmer : IAsyncDisposable
@@ -17,6 +18,7 @@ public sealed partial class EmbeddedLogTrimmer : IAsyncDisposable
 
     private readonly EmbeddedKafkaBroker _broker;
     private readonly TimeSpan _retention;
+    private readonly int _maxRetained;
     private readonly IReadOnlyList<ProtectedGroup> _groups;
     private readonly ILogger _logger;
     private readonly IAdminClient _admin;
@@ -31,6 +33,7 @@ public sealed partial class EmbeddedLogTrimmer : IAsyncDisposable
     {
         _broker = broker;
         _retention = options.Retention;
+        _maxRetained = options.MaxRetainedRecords;
         _groups = groups;
         _logger = logger;
         _admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = broker.BootstrapServers, LogConnectionClose = false })
@@ -102,7 +105,8 @@ public sealed partial class EmbeddedLogTrimmer : IAsyncDisposable
                 }
 
                 history.Add(now, end.Offset.Value);
-                var before = Math.Min(history.OlderThanWindow(now), bounds.GetValueOrDefault(partition, long.MaxValue));
+                var expired = Math.Max(history.OlderThanWindow(now), end.Offset.Value - _maxRetained);
+                var before = Math.Min(expired, bounds.GetValueOrDefault(partition, long.MaxValue));
                 var trimmedTo = _trimmedTo.GetValueOrDefault(partition);
                 if (before > trimmedTo)
                 {
