@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using HeaterOrleans.Chaos;
@@ -14,18 +13,18 @@ namespace HeaterOrleans.Bench;
 /// phase's consumer group, which it protects, so that its offset lookup stays short. With <c>--BootstrapServers</c>, a
 /// real Kafka, on which the topics are created with the admin client and deleted at the end of the phase.
 /// </summary>
-internal sealed partial class BenchBroker : IAsyncDisposable
+internal sealed class BenchBroker : IAsyncDisposable
 {
-    private readonly ChildProcess? _child;
+    private readonly BrokerProcess? _child;
     private readonly Process? _process;
     private readonly IReadOnlyList<string> _createdOnExternal;
 
-    private BenchBroker(string bootstrapServers, string description, ChildProcess? child, IReadOnlyList<string> createdOnExternal)
+    private BenchBroker(string bootstrapServers, string description, BrokerProcess? child, IReadOnlyList<string> createdOnExternal)
     {
         BootstrapServers = bootstrapServers;
         Description = description;
         _child = child;
-        _process = child is null ? null : Process.GetProcessById(child.Id);
+        _process = child is null ? null : Process.GetProcessById(child.ProcessId);
         _createdOnExternal = createdOnExternal;
     }
 
@@ -61,10 +60,10 @@ internal sealed partial class BenchBroker : IAsyncDisposable
         }
 
         const int brokers = 3;
-        var child = ChildProcess.Start(
-            "broker", Path.Combine(AppContext.BaseDirectory, "HeaterOrleans.Silo"),
+        var child = await BrokerProcess.StartAsync(
+            Path.Combine(AppContext.BaseDirectory, "HeaterOrleans.Silo"),
             [
-                "kafka-only", string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={options.Partitions}"),
+                string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={options.Partitions}"),
                 string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Brokers={brokers}"),
                 .. topics.ServiceArgs, $"--Kafka:GroupId={topics.GroupId}",
                 // Records go once the phase's group has committed them and they are a second old: nothing in a phase
@@ -72,40 +71,19 @@ internal sealed partial class BenchBroker : IAsyncDisposable
                 "--Kafka:Embedded:Retention=00:00:01",
                 $"--Kafka:Embedded:ExtraTopics={string.Join(',', extraTopics)}",
             ],
-            Path.Combine(options.Output, $"broker-{topics.Phase}.log"), redirectInput: true);
-        try
-        {
-            var line = await child.WaitForLineAsync(l => Listening().IsMatch(l), TimeSpan.FromSeconds(60), CancellationToken.None);
-            return new BenchBroker(
-                Listening().Match(line).Groups[1].Value,
-                string.Create(CultureInfo.InvariantCulture, $"embedded mock, {brokers} brokers in a process of its own (kafka-only), a fresh one per phase; {options.Partitions} partitions per topic"),
-                child, []);
-        }
-        catch
-        {
-            child.Dispose();
-            throw;
-        }
+            Path.Combine(options.Output, $"broker-{topics.Phase}.log"),
+            CancellationToken.None);
+        return new BenchBroker(
+            child.BootstrapServers,
+            string.Create(CultureInfo.InvariantCulture, $"embedded mock, {brokers} brokers in a process of its own (kafka-only), a fresh one per phase; {options.Partitions} partitions per topic"),
+            child, []);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_child is not null)
         {
-            if (!_child.HasExited)
-            {
-                try
-                {
-                    await _child.SendLineAsync("exit");
-                    await _child.WaitForExitAsync(TimeSpan.FromSeconds(10));
-                }
-                catch (IOException)
-                {
-                    // Its input is closed: it is going anyway; Dispose kills what is left.
-                }
-            }
-
-            _child.Dispose();
+            await _child.DisposeAsync();
             _process?.Dispose();
         }
         else if (_createdOnExternal.Count > 0)
@@ -135,7 +113,4 @@ internal sealed partial class BenchBroker : IAsyncDisposable
             // Already there from an earlier attempt: the names are unique to this run, so they are still empty.
         }
     }
-
-    [GeneratedRegex(@"^Embedded Kafka listening on (\S+)")]
-    private static partial Regex Listening();
 }

@@ -5,7 +5,8 @@ namespace HeaterOrleans.Chaos;
 
 /// <summary>
 /// The embedded broker in a process of its own (<c>HeaterOrleans.Silo kafka-only</c>), so that it keeps the
-/// data while silos die, and takes <c>down</c>/<c>up</c> on standard input for outages.
+/// data while silos die, and takes <c>down</c>/<c>up</c> on standard input for outages. The benchmark runs its
+/// brokers through it too (linked into bench/Bench), to read their CPU time apart from its own.
 /// </summary>
 internal sealed partial class BrokerProcess : IAsyncDisposable
 {
@@ -19,19 +20,27 @@ internal sealed partial class BrokerProcess : IAsyncDisposable
 
     public string BootstrapServers { get; }
 
-    public static async Task<BrokerProcess> StartAsync(string siloPath, int partitions, string runFolder, CancellationToken cancellationToken)
-    {
-        var process = ChildProcess.Start(
-            "broker", siloPath,
+    /// <summary>The broker's operating-system process id.</summary>
+    public int ProcessId => _process.Id;
+
+    public static Task<BrokerProcess> StartAsync(string siloPath, int partitions, string runFolder, CancellationToken cancellationToken) =>
+        StartAsync(
+            siloPath,
             [
-                "kafka-only", string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={partitions}"),
+                string.Create(CultureInfo.InvariantCulture, $"--Kafka:Embedded:Partitions={partitions}"),
                 // The check reads every command and dead letter from the beginning at the end: keep them all.
                 "--Kafka:Embedded:Retention=1.00:00:00", "--Kafka:Embedded:MaxRetainedRecords=100000000",
             ],
-            Path.Combine(runFolder, "broker.log"), redirectInput: true);
+            Path.Combine(runFolder, "broker.log"),
+            cancellationToken);
+
+    /// <param name="options">The <c>kafka-only</c> command's options (<c>--Kafka:...</c>).</param>
+    public static async Task<BrokerProcess> StartAsync(string siloPath, IEnumerable<string> options, string logPath, CancellationToken cancellationToken)
+    {
+        var process = ChildProcess.Start("broker", siloPath, ["kafka-only", .. options], logPath, redirectInput: true);
         try
         {
-            var line = await process.WaitForLineAsync(l => Listening().IsMatch(l), TimeSpan.FromSeconds(30), cancellationToken);
+            var line = await process.WaitForLineAsync(l => Listening().IsMatch(l), TimeSpan.FromSeconds(60), cancellationToken);
             return new BrokerProcess(process, Listening().Match(line).Groups[1].Value);
         }
         catch
