@@ -1,3 +1,4 @@
+using HeaterOrleans.Contracts.Codec;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -59,7 +60,7 @@ public static class ProduceCommand
             expectedCommands += round % 2 == 0 ? 1 : 0;
             var reading = new SensorData { SensorID = sensor, Temperature = round / 2 % 2 == 0 ? 10 : 30 };
             producer.ProduceWhenQueued(
-                options.Topic, new Message<byte[], byte[]> { Key = WorkloadWriter.Key(sensor), Value = reading.ToByteArray() },
+                options.Topic, new Message<byte[], byte[]> { Key = SensorKey.Encode(sensor), Value = reading.ToByteArray() },
                 report =>
                 {
                     if (report.Error.IsError)

@@ -1,3 +1,4 @@
+using HeaterOrleans.Contracts.Codec;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
@@ -23,8 +24,6 @@ internal sealed class WorkloadWriter(string bootstrapServers) : IDisposable
     }).Build();
 
     public static double Desired(int sensor) => 19 + (sensor % 5);
-
-    public static byte[] Key(int sensor) => Encoding.UTF8.GetBytes(sensor.ToString(CultureInfo.InvariantCulture));
 
     public void Settings(string topic, int firstSensor, int count, Func<int, double>? desired = null)
     {
@@ -61,7 +60,7 @@ internal sealed class WorkloadWriter(string bootstrapServers) : IDisposable
     }
 
     public void Produce(string topic, int sensor, IMessage message) =>
-        _producer.ProduceWhenQueued(topic, new Message<byte[], byte[]> { Key = Key(sensor), Value = message.ToByteArray() });
+        _producer.ProduceWhenQueued(topic, new Message<byte[], byte[]> { Key = SensorKey.Encode(sensor), Value = message.ToByteArray() });
 
     public void Flush() => _producer.Flush();
 

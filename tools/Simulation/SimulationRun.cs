@@ -64,7 +64,7 @@ public static class SimulationRun
 
         long produceErrors = 0;
         var keys = rooms.Select(r => r.SensorId).Append(CommandListener.WarmUpSensorId)
-            .ToDictionary(id => id, id => Encoding.UTF8.GetBytes(id.ToString(CultureInfo.InvariantCulture)));
+            .ToDictionary(id => id, SensorKey.Encode);
         using var producer = new ProducerBuilder<byte[], byte[]>(kafka.CreateProducerConfig()).Build();
         var clock = options.Lockstep ? SimClock.Stepped() : SimClock.RealTime(options.Compression);
         // The service's own consumer settings (5 ms fetch wait on the embedded broker, which answers fetches at
