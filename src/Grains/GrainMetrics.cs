@@ -14,10 +14,12 @@ public static class GrainMetrics
         Meter.CreateCounter<long>("heater.failsafe.triggered", description: "Heaters switched Off because their sensor went silent");
 
     private static long _active;
+    private static long _writes;
     private static long _stale;
 
     static GrainMetrics()
     {
+        Meter.CreateObservableCounter("heater.storage.writes", () => Writes, description: "Sensor state writes that completed");
         Meter.CreateObservableGauge("heater.sensors.active", () => Active, description: "Sensor grains active in this silo");
         Meter.CreateObservableGauge("heater.sensors.stale", () => Stale,
             description: "Active sensor grains whose heater the failsafe holds Off until the sensor reads again");
@@ -26,12 +28,17 @@ public static class GrainMetrics
     /// <summary>Sensor grains active in this silo.</summary>
     public static long Active => Interlocked.Read(ref _active);
 
+    /// <summary>Sensor state writes completed in this process.</summary>
+    public static long Writes => Interlocked.Read(ref _writes);
+
     /// <summary>Active sensor grains marked stale in this silo.</summary>
     public static long Stale => Interlocked.Read(ref _stale);
 
     internal static void Activated() => Interlocked.Increment(ref _active);
 
     internal static void Deactivated() => Interlocked.Decrement(ref _active);
+
+    internal static void Stored() => Interlocked.Increment(ref _writes);
 
     internal static void StoreFailed() => StoreFailures.Add(1);
 

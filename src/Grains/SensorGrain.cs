@@ -199,6 +199,7 @@ public sealed partial class SensorGrain(
             throw;
         }
 
+        GrainMetrics.Stored();
         _unstored = false;
         _informationalDirty = false;
         UpdateStaleGauge();
