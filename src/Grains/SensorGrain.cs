@@ -3,7 +3,6 @@ using HeaterOrleans.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.Streams;
 
@@ -11,15 +10,15 @@ namespace HeaterOrleans.Grains;
 
 /// <summary>
 /// Holds one sensor's setting and last action and turns its readings into commands.
-/// Not reentrant: calls, the failsafe watchdog and reminder ticks run one at a time.
+/// Not reentrant: calls, including the failsafe's checks, run one at a time.
 /// The stale-sensor failsafe is in <c>SensorGrain.Failsafe.cs</c>.
 /// </summary>
 public sealed partial class SensorGrain(
     [PersistentState("sensor", SensorGrain.StorageName)] IPersistentState<SensorState> state,
     TimeProvider time,
     IOptions<FailsafeOptions> failsafeOptions,
-    IOptions<ReminderOptions> reminderOptions,
-    ILogger<SensorGrain> logger) : Grain, ISensorGrain, IRemindable
+    FailsafeSweeper failsafeSweeper,
+    ILogger<SensorGrain> logger) : Grain, ISensorGrain
 {
     /// <summary>The grain storage the silo must register for sensor state.</summary>
     public const string StorageName = "sensors";
@@ -151,8 +150,6 @@ public sealed partial class SensorGrain(
     private async Task PublishAsync(HeaterAction action, DateTimeOffset? readingTime, CommandReason reason, DateTimeOffset? staleSince)
     {
         var sequence = state.State.Sequence + 1;
-        // The failsafe's reminder is made ready alongside the command and awaited before the state is stored.
-        BeforeSending(action);
         await Commands().OnNextAsync(new HeaterCommandIssued(SensorId, action, sequence, readingTime, reason));
         var current = state.State;
         current.LastAction = action;
@@ -179,7 +176,6 @@ public sealed partial class SensorGrain(
             return;
         }
 
-        await BeforeStoringAsync(state.State.LastAction);
         state.State.UpdatedAt = time.GetUtcNow();
         try
         {

@@ -9,7 +9,7 @@ namespace HeaterOrleans.Grains;
 /// Ids are stable: add new members with new ids, never reuse one.
 /// </summary>
 [GenerateSerializer]
-public sealed class SensorState
+public sealed class SensorState : IWatchedState
 {
     [Id(0)] public SensorSetting? Setting { get; set; }
 
@@ -24,4 +24,7 @@ public sealed class SensorState
 
     /// <summary>When the failsafe switched the heater Off because the sensor went silent; cleared by the next reading.</summary>
     [Id(5)] public DateTimeOffset? StaleSince { get; set; }
+
+    /// <summary>The failsafe watches a heater while it is On (not stored: derived).</summary>
+    public bool Watched => LastAction == HeaterAction.On;
 }

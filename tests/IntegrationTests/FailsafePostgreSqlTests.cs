@@ -4,8 +4,8 @@ using HeaterOrleans.Contracts.Messages;
 namespace HeaterOrleans.IntegrationTests;
 
 /// <summary>
-/// The failsafe survives a silo restart: its reminder lives in PostgreSQL, so a new silo on the same database
-/// switches Off a heater whose sensor went silent while nobody was running, and leaves Off heaters alone.
+/// The failsafe survives a silo restart: the stored state marks the heaters it watches, so a new silo on the same
+/// database switches Off a heater whose sensor went silent while nobody was running, and leaves Off heaters alone.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class FailsafePostgreSqlTests(PostgresFixture postgres)
@@ -43,7 +43,7 @@ public sealed class FailsafePostgreSqlTests(PostgresFixture postgres)
 
         var stoppedAt = DateTimeOffset.UtcNow;
         Assert.True(stoppedAt - lastReading < StaleAfter, $"the first silo took {stoppedAt - lastReading} to stop; the test needs less than {StaleAfter}");
-        Assert.Equal([onGrain], await ReminderGrainsAsync(connectionString));    // the On heater only: Off costs nothing
+        Assert.Equal([onGrain], await WatchedGrainsAsync(connectionString));     // the On heater only
 
         await using (var second = await SiloProcess.StartAsync(args))
         {
@@ -56,7 +56,7 @@ public sealed class FailsafePostgreSqlTests(PostgresFixture postgres)
 
             var grains = second.Services.GetRequiredService<IGrainFactory>();
             Assert.NotNull((await grains.GetGrain<ISensorGrain>(1).GetSnapshotAsync())!.StaleSince);
-            await Eventually.True(() => ReminderGrainsAsync(connectionString).Result.Count == 0, TimeSpan.FromSeconds(60), "the reminder's removal at its next tick");
+            await Eventually.True(() => WatchedGrainsAsync(connectionString).Result.Count == 0, TimeSpan.FromSeconds(60), "the Off stored, unwatched");
             await Task.Delay(TimeSpan.FromSeconds(2));
             Assert.Equal(3, kafka.ReadAll(TestBroker.Commands).Count);                 // nothing for the Off heater
             await second.StopAsync();
@@ -67,9 +67,8 @@ public sealed class FailsafePostgreSqlTests(PostgresFixture postgres)
     [
         .. PostgreSqlRestartTests.SiloArgs(kafka, connectionString),
         $"--Failsafe:StaleAfter={StaleAfter}",
-        "--Orleans:ReminderService:MinimumReminderPeriod=00:00:01",
     ];
 
-    private static Task<List<string>> ReminderGrainsAsync(string connectionString) =>
-        SqlQuery.StringsAsync(connectionString, "SELECT grainid FROM orleansreminders ORDER BY grainid");
+    private static Task<List<string>> WatchedGrainsAsync(string connectionString) =>
+        SqlQuery.StringsAsync(connectionString, "SELECT grain_id FROM heater_grain_state WHERE watch ORDER BY grain_id");
 }

@@ -7,7 +7,7 @@ namespace HeaterOrleans.IntegrationTests;
 
 /// <summary>
 /// The stale-sensor failsafe on a real silo: a heater left On by a silent sensor is switched Off after
-/// <c>Failsafe:StaleAfter</c>, never before, also when its grain was deactivated; Off heaters cost nothing.
+/// <c>Failsafe:StaleAfter</c>, never before, also when its grain was deactivated; Off heaters are not watched.
 /// </summary>
 public sealed class FailsafeTests : IAsyncLifetime
 {
@@ -41,7 +41,7 @@ public sealed class FailsafeTests : IAsyncLifetime
         Assert.Equal(HeaterAction.Off, stale!.LastAction);
         Assert.NotNull(stale.StaleSince);
         Assert.True(triggered.Total >= 1);
-        await Eventually.True(() => RemindersOf(201).Result.Count == 0, TimeSpan.FromSeconds(30), "the reminder's removal at its next tick");
+        await Eventually.True(() => !Watched(201), TimeSpan.FromSeconds(30), "the watch to end once the Off is stored");
 
         await sensor.ApplyReadingAsync(Reading(18));                              // back: On again
 
@@ -93,19 +93,19 @@ public sealed class FailsafeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_Off_heater_keeps_no_reminder_and_gets_no_failsafe_command()
+    public async Task An_Off_heater_is_not_watched_and_gets_no_failsafe_command()
     {
         var off = _sensors.Sensor(203);
         await off.ApplySettingAsync(Band20);
         await off.ApplyReadingAsync(Reading(25));                                 // Off from the start
         var wasOn = _sensors.Sensor(204);
         await wasOn.ApplySettingAsync(Band20);
-        await wasOn.ApplyReadingAsync(Reading(18));                               // On: a reminder exists
-        Assert.Single(await RemindersOf(204));
-        await wasOn.ApplyReadingAsync(Reading(25));                               // Off: the reminder goes at its next tick
+        await wasOn.ApplyReadingAsync(Reading(18));                               // On: watched
+        Assert.True(Watched(204));
+        await wasOn.ApplyReadingAsync(Reading(25));                               // Off: no longer
 
-        Assert.Empty(await RemindersOf(203));
-        await Eventually.True(() => RemindersOf(204).Result.Count == 0, TimeSpan.FromSeconds(30), "the reminder's removal at its next tick");
+        Assert.False(Watched(203));
+        Assert.False(Watched(204));
         await Task.Delay(StaleAfter * 2.5);
         Assert.Equal([HeaterCommand.Off], _sensors.CommandsFor(203));
         Assert.Equal([HeaterCommand.On, HeaterCommand.Off], _sensors.CommandsFor(204));
@@ -113,7 +113,7 @@ public sealed class FailsafeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_deactivated_grain_is_woken_by_its_reminder_and_still_switches_off()
+    public async Task A_deactivated_grain_is_woken_by_the_sweeper_and_still_switches_off()
     {
         var sensor = _sensors.Sensor(205);
         await sensor.ApplySettingAsync(Band20);
@@ -121,7 +121,7 @@ public sealed class FailsafeTests : IAsyncLifetime
         await sensor.ApplyReadingAsync(Reading(18));                              // On
         await _sensors.Cluster.DeactivateAsync(sensor);
         await _sensors.Cluster.WaitForDeactivationAsync(sensor);
-        Assert.Single(await RemindersOf(205));                                     // what remains is the persisted reminder
+        Assert.True(Watched(205));                                                 // the watch outlives the activation
 
         var commands = await Eventually.Get(() => _sensors.CommandRecordsFor(205), c => c.Count == 2, TimeSpan.FromSeconds(30), "the failsafe Off");
 
@@ -135,9 +135,5 @@ public sealed class FailsafeTests : IAsyncLifetime
     /// <summary>Down to the millisecond, as Kafka timestamps are: compared with one, a bound stays a bound.</summary>
     private static DateTimeOffset Millis(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
-    private async Task<IList<ReminderEntry>> RemindersOf(int sensorId)
-    {
-        var table = _sensors.Cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
-        return (await table.ReadRows(_sensors.Sensor(sensorId).GetGrainId())).Reminders;
-    }
+    private bool Watched(int sensorId) => _sensors.Sweeper.IsWatching(sensorId);
 }

@@ -22,7 +22,7 @@ public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
         await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
         Assert.Equal(0, await PostgreSqlSchema.CurrentVersionAsync(database, default));
 
-        Assert.Equal([1, 2], await PostgreSqlSchema.ApplyAsync(database, default));
+        Assert.Equal([1, 2, 3], await PostgreSqlSchema.ApplyAsync(database, default));
         var keys = await QueryKeysAsync(database);
         Assert.Equal(QueryKeys.Order(), keys.Order());
 
@@ -48,7 +48,7 @@ public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
         // Operators may run the SQL by hand (Storage:ApplySchema=false); running it twice must be harmless.
         await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
         await PostgreSqlSchema.ApplyAsync(database, default);
-        foreach (var version in new[] { 1, 2 })
+        foreach (var version in new[] { 1, 2, 3 })
         {
             await using var again = database.CreateCommand(PostgreSqlSchema.Script(version));
             await again.ExecuteNonQueryAsync();
@@ -62,18 +62,18 @@ public sealed class PostgreSqlSchemaTests(PostgresFixture postgres)
     {
         await using var database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
         await PostgreSqlSchema.ApplyAsync(database, default);
-        // What a release before the failsafe left behind: migration 1 only.
+        // What a release before our own grain storage left behind: migrations 1 and 2.
         await using (var downgrade = database.CreateCommand("""
-            DROP TABLE orleansreminders;
-            DELETE FROM orleansquery WHERE querykey LIKE '%Reminder%' OR querykey LIKE 'ReadRangeRows%';
-            DELETE FROM heaterorleans_schema WHERE version = 2;
+            DROP TABLE heater_grain_state;
+            DELETE FROM heaterorleans_schema WHERE version = 3;
             """))
         {
             await downgrade.ExecuteNonQueryAsync();
         }
 
-        Assert.Equal(1, await PostgreSqlSchema.CurrentVersionAsync(database, default));
-        Assert.Equal([2], await PostgreSqlSchema.ApplyAsync(database, default));
+        Assert.Equal(2, await PostgreSqlSchema.CurrentVersionAsync(database, default));
+        Assert.Equal([3], await PostgreSqlSchema.ApplyAsync(database, default));
+        Assert.Equal(["heater_grain_state"], await SqlQuery.StringsAsync(database, "SELECT tablename::text FROM pg_tables WHERE tablename = 'heater_grain_state'"));
         Assert.Equal(QueryKeys.Order(), (await QueryKeysAsync(database)).Order());
     }
 

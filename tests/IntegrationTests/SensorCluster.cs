@@ -8,7 +8,7 @@ using Orleans.TestingHost;
 namespace HeaterOrleans.IntegrationTests;
 
 /// <summary>
-/// A real in-process Orleans silo with the sensor grain (memory storage, memory reminders), publishing through
+/// A real in-process Orleans silo with the sensor grain (memory storage, the failsafe sweeper), publishing through
 /// our Kafka stream provider to its own embedded broker.
 /// </summary>
 public sealed class SensorCluster : IAsyncDisposable
@@ -27,10 +27,8 @@ public sealed class SensorCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(SensorGrain.StorageName);
-            silo.UseInMemoryReminderService();
-            // Tests use failsafe timeouts of seconds; Orleans refuses reminder periods under a minute by default.
-            silo.Services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.Configure<FailsafeOptions>(o => failsafe?.Invoke(o));
+            silo.Services.AddSensorFailsafe();
             silo.AddKafkaStreams(StreamNames.CommandsProvider, options => options.Configure(o =>
             {
                 o.Topic = TestBroker.Commands;
@@ -44,6 +42,9 @@ public sealed class SensorCluster : IAsyncDisposable
     }
 
     public ISensorGrain Sensor(int id) => Cluster.Client.GetGrain<ISensorGrain>(id);
+
+    /// <summary>The silo's failsafe sweeper: which heaters it watches.</summary>
+    public FailsafeSweeper Sweeper => Cluster.Silos[0].ServiceProvider.GetRequiredService<FailsafeSweeper>();
 
     /// <summary>The command records of one sensor, in the order the broker holds them.</summary>
     public List<ConsumeResult<byte[]?, byte[]?>> CommandRecordsFor(int sensorId) =>

@@ -154,7 +154,7 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var staleAfter = TimeSpan.FromSeconds(8);
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 8);
-        string[] args = [.. FastFailureDetection, $"--Failsafe:StaleAfter={staleAfter}", "--Orleans:ReminderService:MinimumReminderPeriod=00:00:01"];
+        string[] args = [.. FastFailureDetection, $"--Failsafe:StaleAfter={staleAfter}"];
         using var victim = ChildProcess.StartOn(kafka, database, args);
         using var survivor = ChildProcess.StartOn(kafka, database, args);
         await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), victim, survivor);
@@ -226,9 +226,9 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
                 output.WriteLine(line);
             }
 
-            output.WriteLine("===== reminders");
+            output.WriteLine("===== watched heaters");
             foreach (var row in await SqlQuery.StringsAsync(database,
-                "SELECT concat_ws(' ', grainid, to_hex(grainhash), 'v' || version, starttime, period) FROM orleansreminders ORDER BY grainid"))
+                "SELECT concat_ws(' ', grain_id, 'v' || version, owner, modified_at) FROM heater_grain_state WHERE watch ORDER BY grain_id"))
             {
                 output.WriteLine(row);
             }

@@ -40,7 +40,12 @@ public static class HeaterServiceCollectionExtensions
         var connectionString = configuration[HostingOptionsValidator.ConnectionStringKey];
         if (provider == StorageOptions.PostgreSql && !string.IsNullOrWhiteSpace(connectionString))
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            // One pool for everything this silo does in PostgreSQL, bounded: a burst queues here instead of the
+            // server refusing connections (53300) once replicas × pool exceed its max_connections.
+            services.AddSingleton(sp => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+            {
+                MaxPoolSize = sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxConnections,
+            }));
             services.AddHostedService<PostgreSqlStartupService>();
         }
 

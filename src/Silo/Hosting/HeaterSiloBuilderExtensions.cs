@@ -2,6 +2,7 @@ using System.Net;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Kafka;
+using HeaterOrleans.Silo.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -27,7 +28,7 @@ public static class HeaterSiloBuilderExtensions
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new();
         if (storage.Provider == StorageOptions.PostgreSql)
         {
-            silo.AddPostgreSql(configuration[HostingOptionsValidator.ConnectionStringKey]!, hosting);
+            silo.AddPostgreSql(hosting);
             if (hosting.Kubernetes ?? InPod(configuration))
             {
                 // Pod name, IP and namespace from the downward API; ORLEANS_SERVICE_ID / ORLEANS_CLUSTER_ID
@@ -47,7 +48,6 @@ public static class HeaterSiloBuilderExtensions
             // CPU at full load in a profile, for a copy that never leaves the process.
             silo.AddMemoryGrainStorage(SensorGrain.StorageName, options => options.Configure<Serializer>(
                 (o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
-            silo.UseInMemoryReminderService();
         }
 
         silo.AddHeaterFailsafe(configuration);
@@ -76,15 +76,11 @@ public static class HeaterSiloBuilderExtensions
     private static bool InPod(IConfiguration configuration) =>
         !string.IsNullOrEmpty(configuration["KUBERNETES_SERVICE_HOST"]) && !string.IsNullOrEmpty(configuration["POD_NAME"]);
 
-    /// <summary>
-    /// The stale-sensor failsafe (<c>Failsafe:*</c>) and the reminder options it relies on
-    /// (<c>Orleans:ReminderService:MinimumReminderPeriod</c>, lowered only by tests;
-    /// <c>Orleans:Reminders</c> itself is where Orleans looks for a reminder provider to configure).
-    /// </summary>
+    /// <summary>The stale-sensor failsafe (<c>Failsafe:*</c>): the silo's sweeper over the deadlines of On heaters.</summary>
     public static ISiloBuilder AddHeaterFailsafe(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Services.AddValidatedOptions<FailsafeOptions, FailsafeOptionsValidator>(configuration, FailsafeOptions.SectionName);
-        silo.Services.Configure<ReminderOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:ReminderService"));
+        silo.Services.AddSensorFailsafe();
         return silo;
     }
 
@@ -96,8 +92,11 @@ public static class HeaterSiloBuilderExtensions
             o.Producer = kafka.CreateProducerConfig();
         }));
 
-    /// <summary>Membership, reminders and sensor state in PostgreSQL, through Orleans' ADO.NET providers.</summary>
-    private static void AddPostgreSql(this ISiloBuilder silo, string connectionString, SiloHostingOptions hosting)
+    /// <summary>
+    /// Membership (Orleans' ADO.NET provider) and sensor state (ours, group commit) in PostgreSQL, both on the silo's
+    /// one bounded <see cref="Npgsql.NpgsqlDataSource"/>.
+    /// </summary>
+    private static void AddPostgreSql(this ISiloBuilder silo, SiloHostingOptions hosting)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -113,23 +112,11 @@ public static class HeaterSiloBuilderExtensions
                 o.AdvertisedIPAddress = IPAddress.Parse(ip);
             }
         });
-        silo.UseAdoNetClustering(o =>
+        silo.UseAdoNetClustering(options => options.Configure<Npgsql.NpgsqlDataSource>((o, database) =>
         {
             o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.UseAdoNetReminderService(o =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.AddAdoNetGrainStorage(SensorGrain.StorageName, options => options.Configure<Serializer>((o, serializer) =>
-        {
-            o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
-            // Orleans' own version-tolerant binary format, driven by [GenerateSerializer]/[Id] on SensorState,
-            // instead of the default Newtonsoft JSON with embedded .NET type names.
-            o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            o.DataSource = database;
         }));
+        silo.AddHeaterPostgreSqlStorage(SensorGrain.StorageName);
     }
 }

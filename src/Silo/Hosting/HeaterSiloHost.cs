@@ -27,6 +27,9 @@ public static class HeaterSiloHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+        // Orleans logs every failed state operation with its stack trace under the storage's own category; during a
+        // database outage that is thousands of lines. The storage reports failures itself, summarised per interval.
+        builder.Logging.AddFilter(typeof(Storage.PostgreSqlGrainStorage).FullName, LogLevel.Critical);
 
         var configuration = builder.Configuration;
         // Room for the ingress drain (Ingress:DrainTimeout) and then the silo's own stop.

@@ -8,12 +8,33 @@ internal sealed class HostingOptionsValidator(IConfiguration configuration)
 {
     public const string ConnectionStringKey = "ConnectionStrings:Orleans";
 
-    public ValidateOptionsResult Validate(string? name, StorageOptions options) => options.Provider switch
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
-        StorageOptions.Memory => ValidateOptionsResult.Success,
-        StorageOptions.PostgreSql => ValidateConnectionString(configuration[ConnectionStringKey]),
-        _ => ValidateOptionsResult.Fail($"Storage:Provider must be 'Memory' or 'PostgreSQL' (was '{options.Provider}')."),
-    };
+        var provider = options.Provider switch
+        {
+            StorageOptions.Memory => ValidateOptionsResult.Success,
+            StorageOptions.PostgreSql => ValidateConnectionString(configuration[ConnectionStringKey]),
+            _ => ValidateOptionsResult.Fail($"Storage:Provider must be 'Memory' or 'PostgreSQL' (was '{options.Provider}')."),
+        };
+        var errors = provider.Failed ? [.. provider.Failures] : new List<string>();
+        if (options.MaxConnections < 2)
+        {
+            errors.Add($"Storage:MaxConnections must be at least 2 (was {options.MaxConnections}).");
+        }
+
+        if (options.MaxConcurrentBatches < 1 || options.MaxConcurrentBatches >= options.MaxConnections)
+        {
+            errors.Add($"Storage:MaxConcurrentBatches must be at least 1 and less than Storage:MaxConnections ({options.MaxConnections}), " +
+                       $"leaving a connection for membership (was {options.MaxConcurrentBatches}).");
+        }
+
+        if (options.MaxBatch is < 1 or > 10_000)
+        {
+            errors.Add($"Storage:MaxBatch must be between 1 and 10000 (was {options.MaxBatch}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 
     public ValidateOptionsResult Validate(string? name, SiloHostingOptions options)
     {

@@ -12,4 +12,17 @@ public sealed class StorageOptions
 
     /// <summary>Create the Orleans tables at start when missing.</summary>
     public bool ApplySchema { get; set; } = true;
+
+    /// <summary>
+    /// PostgreSQL connections this silo opens at most, for everything (state, membership, health checks); the
+    /// pool makes a caller wait for a free one rather than open more. Replicas × this must stay under the server's
+    /// <c>max_connections</c> minus its reserved connections and any other clients.
+    /// </summary>
+    public int MaxConnections { get; set; } = 10;
+
+    /// <summary>Grain state statements in flight at once (each on one connection); fewer than <see cref="MaxConnections"/>.</summary>
+    public int MaxConcurrentBatches { get; set; } = 4;
+
+    /// <summary>Grain states written (or read) by one statement at most.</summary>
+    public int MaxBatch { get; set; } = 500;
 }

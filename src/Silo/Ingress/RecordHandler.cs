@@ -24,6 +24,7 @@ internal sealed partial class RecordHandler : IDisposable
     private readonly HeaterMetrics _metrics;
     private readonly IngressOptions _options;
     private readonly ILogger<RecordHandler> _logger;
+    private readonly FailureSummary _retries;
     private readonly ResiliencePipeline _retry;
     private readonly BatchingLanes<int, PendingRecord> _lanes;
     private readonly string _readingsTopic;
@@ -45,6 +46,9 @@ internal sealed partial class RecordHandler : IDisposable
         _metrics = metrics;
         _options = options.Value;
         _logger = logger;
+        // The message is enough here: the component that failed has logged the details. One line per interval, as an
+        // outage fails every record in flight, each again on every retry.
+        _retries = new FailureSummary(logger, "Record processing (retried with backoff)", TimeSpan.FromSeconds(10));
         _readingsTopic = kafka.Options.Topics.Readings;
         // A traced record goes alone, so that its trace (consume span -> grain call -> publish) is its own.
         _lanes = new(DeliverBatchAsync, TelemetryExtensions.TracesEnabled(configuration) ? 1 : _options.MaxBatch);
@@ -61,8 +65,7 @@ internal sealed partial class RecordHandler : IDisposable
                 MaxDelay = _options.MaxRetryDelay,
                 OnRetry = args =>
                 {
-                    // The message is enough here: the component that failed has logged the details.
-                    LogRetrying(_logger, args.AttemptNumber + 2, args.RetryDelay, args.Outcome.Exception?.GetBaseException().Message);
+                    _retries.Failed(args.Outcome.Exception!);
                     return default;
                 },
             })
@@ -173,7 +176,7 @@ internal sealed partial class RecordHandler : IDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException && ShouldRetry(e))
         {
-            LogRetrying(_logger, 1, TimeSpan.Zero, e.GetBaseException().Message);
+            _retries.Failed(e);
             await _retry.ExecuteAsync(
                 static async (state, _) => await state.Grains.GetGrain<ISensorGrain>(state.SensorId).ApplyAsync(state.Updates),
                 (Grains: _grains, SensorId: sensorId, Updates: updates),
@@ -216,6 +219,4 @@ internal sealed partial class RecordHandler : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Record processing failed, retry {Attempt} in {Delay}: {Reason}")]
-    private static partial void LogRetrying(ILogger logger, int attempt, TimeSpan delay, string? reason);
 }

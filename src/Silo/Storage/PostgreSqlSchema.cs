@@ -18,6 +18,7 @@ public static class PostgreSqlSchema
     [
         (1, "001-orleans-postgresql.sql"),
         (2, "002-reminders-postgresql.sql"),
+        (3, "003-grain-state-postgresql.sql"),
     ];
 
     /// <summary>The latest migration this build knows.</summary>

@@ -1,0 +1,245 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using HeaterOrleans.Silo.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+
+namespace HeaterOrleans.Silo.Storage;
+
+/// <summary>
+/// Group commit for grain state on PostgreSQL: operations queue here, and each of a few workers takes what is queued
+/// (up to <c>Storage:MaxBatch</c>) and runs it as one round trip: all writes in one statement, all reads in another.
+/// A lone operation goes at once; under load batches grow by themselves, so a durable commit (one WAL flush) carries
+/// many grains' writes, and the connections in use never exceed the workers. Each grain still awaits its own write.
+/// </summary>
+internal sealed class StateBatcher : IAsyncDisposable
+{
+    private const string WriteSql = """
+        WITH input AS (
+            SELECT * FROM unnest($2::varchar[], $3::varchar[], $4::bigint[], $5::bytea[], $6::boolean[])
+                AS i(grain_id, state_name, version, payload, watch)
+        ),
+        updated AS (
+            UPDATE heater_grain_state AS t
+               SET payload = i.payload, version = t.version + 1, watch = i.watch, owner = $7, modified_at = now()
+              FROM input AS i
+             WHERE t.service_id = $1 AND t.grain_id = i.grain_id AND t.state_name = i.state_name
+               AND i.version IS NOT NULL AND t.version = i.version
+            RETURNING t.grain_id, t.state_name, t.version
+        ),
+        inserted AS (
+            INSERT INTO heater_grain_state AS t (service_id, grain_id, state_name, version, payload, watch, owner)
+            SELECT $1, i.grain_id, i.state_name, 1, i.payload, i.watch, $7 FROM input AS i WHERE i.version IS NULL
+            ON CONFLICT DO NOTHING
+            RETURNING t.grain_id, t.state_name, t.version
+        )
+        SELECT grain_id, state_name, version FROM updated
+        UNION ALL
+        SELECT grain_id, state_name, version FROM inserted
+        """;
+
+    // A read of a heater the failsafe watches makes this silo its owner, so the recovery leaves it alone.
+    private const string ReadSql = """
+        WITH wanted AS (
+            SELECT * FROM unnest($2::varchar[], $3::varchar[]) AS w(grain_id, state_name)
+        ),
+        adopted AS (
+            UPDATE heater_grain_state AS t SET owner = $4
+              FROM wanted AS w
+             WHERE t.service_id = $1 AND t.grain_id = w.grain_id AND t.state_name = w.state_name
+               AND t.watch AND t.owner IS DISTINCT FROM $4
+        )
+        SELECT t.grain_id, t.state_name, t.version, t.payload
+          FROM heater_grain_state AS t
+          JOIN wanted AS w ON t.grain_id = w.grain_id AND t.state_name = w.state_name
+         WHERE t.service_id = $1
+        """;
+
+    private static readonly Meter Meter = new("HeaterOrleans.Storage");
+    private static readonly Histogram<int> BatchSizes =
+        Meter.CreateHistogram<int>("heater.storage.batch_size", description: "Grain state operations per PostgreSQL round trip");
+
+    private readonly NpgsqlDataSource _database;
+    private readonly string _serviceId;
+    private readonly string _owner;
+    private readonly int _maxBatch;
+    private readonly FailureSummary _failures;
+    private readonly Channel<StateOperation> _queue = Channel.CreateUnbounded<StateOperation>();
+    private readonly Task[] _workers;
+
+    public StateBatcher(NpgsqlDataSource database, string serviceId, string owner, int workers, int maxBatch, ILogger logger)
+    {
+        _database = database;
+        _serviceId = serviceId;
+        _owner = owner;
+        _maxBatch = maxBatch;
+        _failures = new FailureSummary(logger, "PostgreSQL grain state", TimeSpan.FromSeconds(10));
+        _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(RunAsync))];
+    }
+
+    public Task<StateRow?> RunAsync(StateOperation operation)
+    {
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            operation.Result.TrySetException(new ObjectDisposedException(nameof(StateBatcher), "grain storage is stopping"));
+        }
+
+        return operation.Result.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_workers);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<StateOperation>(_maxBatch);
+        var keys = new HashSet<(string, string)>();
+        List<StateOperation>? later = null;
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            keys.Clear();
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var operation))
+            {
+                // One row can be written once per statement: a second write of it (two activations racing) goes next.
+                if (operation.IsWrite && !keys.Add((operation.GrainId, operation.StateName)))
+                {
+                    (later ??= []).Add(operation);
+                    continue;
+                }
+
+                batch.Add(operation);
+            }
+
+            await ExecuteAsync(batch);
+            foreach (var operation in later ?? [])
+            {
+                if (!_queue.Writer.TryWrite(operation))
+                {
+                    operation.Result.TrySetException(new ObjectDisposedException(nameof(StateBatcher), "grain storage is stopping"));
+                }
+            }
+
+            later?.Clear();
+        }
+    }
+
+    private async Task ExecuteAsync(List<StateOperation> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        BatchSizes.Record(batch.Count);
+        try
+        {
+            // Rows in one order in every statement, so two batches that touch the same rows cannot deadlock.
+            batch.Sort(static (a, b) => (string.CompareOrdinal(a.GrainId, b.GrainId), string.CompareOrdinal(a.StateName, b.StateName)) switch
+            {
+                (0, var s) => s,
+                (var g, _) => g,
+            });
+            var writes = batch.Where(o => o.IsWrite).ToList();
+            var reads = batch.Where(o => !o.IsWrite).ToList();
+            await using var connection = await _database.OpenConnectionAsync();
+            await using var command = new NpgsqlBatch(connection);
+            if (writes.Count > 0)
+            {
+                command.BatchCommands.Add(WriteCommand(writes));
+            }
+
+            if (reads.Count > 0)
+            {
+                command.BatchCommands.Add(ReadCommand(reads));
+            }
+
+            await using var reader = await command.ExecuteReaderAsync();
+            if (writes.Count > 0)
+            {
+                await CompleteWritesAsync(reader, writes);
+                await reader.NextResultAsync();
+            }
+
+            if (reads.Count > 0)
+            {
+                await CompleteReadsAsync(reader, reads);
+            }
+        }
+        catch (Exception e)
+        {
+            _failures.Failed(e);
+            foreach (var operation in batch)
+            {
+                operation.Result.TrySetException(e);
+            }
+        }
+    }
+
+    private NpgsqlBatchCommand WriteCommand(List<StateOperation> writes) => new(WriteSql)
+    {
+        Parameters =
+        {
+            new() { Value = _serviceId },
+            new() { Value = writes.Select(o => o.GrainId).ToArray() },
+            new() { Value = writes.Select(o => o.StateName).ToArray() },
+            new() { Value = writes.Select(o => o.Version).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+            new() { Value = writes.Select(o => o.Payload!).ToArray() },
+            new() { Value = writes.Select(o => o.Watch).ToArray() },
+            new() { Value = _owner },
+        },
+    };
+
+    private NpgsqlBatchCommand ReadCommand(List<StateOperation> reads) => new(ReadSql)
+    {
+        Parameters =
+        {
+            new() { Value = _serviceId },
+            new() { Value = reads.Select(o => o.GrainId).ToArray() },
+            new() { Value = reads.Select(o => o.StateName).ToArray() },
+            new() { Value = _owner },
+        },
+    };
+
+    /// <summary>A write whose row came back is done; one that did not lost a race on the version (an ETag conflict).</summary>
+    private static async Task CompleteWritesAsync(NpgsqlDataReader reader, List<StateOperation> writes)
+    {
+        var written = new Dictionary<(string, string), long>(writes.Count);
+        while (await reader.ReadAsync())
+        {
+            written[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        foreach (var write in writes)
+        {
+            if (written.TryGetValue((write.GrainId, write.StateName), out var version))
+            {
+                write.Result.TrySetResult(new StateRow(version, []));
+            }
+            else
+            {
+                write.Result.TrySetException(new InconsistentStateException(
+                    $"Grain state {write.GrainId} ({write.StateName}) was written by someone else since version {write.Version?.ToString() ?? "none"} was read",
+                    storedEtag: "unknown", currentEtag: write.Version?.ToString() ?? "none"));
+            }
+        }
+    }
+
+    private static async Task CompleteReadsAsync(NpgsqlDataReader reader, List<StateOperation> reads)
+    {
+        var found = new Dictionary<(string, string), StateRow>(reads.Count);
+        while (await reader.ReadAsync())
+        {
+            found[(reader.GetString(0), reader.GetString(1))] = new StateRow(reader.GetInt64(2), (byte[])reader[3]);
+        }
+
+        foreach (var read in reads)
+        {
+            read.Result.TrySetResult(found.TryGetValue((read.GrainId, read.StateName), out var row) ? row : null);
+        }
+    }
+}
