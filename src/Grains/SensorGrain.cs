@@ -75,6 +75,13 @@ public sealed partial class SensorGrain(
 
     public async Task ApplyAsync(Immutable<SensorUpdate[]> updates)
     {
+        if (Array.Exists(updates.Value, u => u.Reading is not null))
+        {
+            // The sensor is alive even when its reading must wait for an earlier state to be stored (a database
+            // outage): the failsafe is for silent sensors, not for our own stalls.
+            Heard();
+        }
+
         await StoreAsync();
         foreach (var update in updates.Value)
         {
@@ -122,7 +129,6 @@ public sealed partial class SensorGrain(
         var action = ControlLaw.Decide(current.Setting, current.LastAction, reading.Temperature);
         current.LastReading = reading.Temperature;
         current.UpdatedAt = time.GetUtcNow();
-        Heard();
 
         Activity.Current?.SetTag("heater.sensor_id", SensorId).SetTag("heater.command_emitted", action is not null);
         if (action is null)

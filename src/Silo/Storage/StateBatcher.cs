@@ -67,6 +67,7 @@ internal sealed class StateBatcher : IAsyncDisposable
     private readonly FailureSummary _failures;
     private readonly Channel<StateOperation> _queue = Channel.CreateUnbounded<StateOperation>();
     private readonly Task[] _workers;
+    private long _roundTrips;
 
     public StateBatcher(NpgsqlDataSource database, string serviceId, string owner, int workers, int maxBatch, ILogger logger)
     {
@@ -77,6 +78,9 @@ internal sealed class StateBatcher : IAsyncDisposable
         _failures = new FailureSummary(logger, "PostgreSQL grain state", TimeSpan.FromSeconds(10));
         _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(RunAsync))];
     }
+
+    /// <summary>Batches sent to the database so far.</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
 
     public Task<StateRow?> RunAsync(StateOperation operation)
     {
@@ -136,6 +140,7 @@ internal sealed class StateBatcher : IAsyncDisposable
         }
 
         BatchSizes.Record(batch.Count);
+        Interlocked.Increment(ref _roundTrips);
         try
         {
             // Rows in one order in every statement, so two batches that touch the same rows cannot deadlock.
