@@ -7,20 +7,23 @@ namespace HeaterOrleans.Testing;
 /// <summary>
 /// A throwaway PostgreSQL server from the machine's binaries (<c>/usr/lib/postgresql/*/bin</c>), in a
 /// temporary directory on a free loopback port, run as an unprivileged user (initdb refuses root).
-/// It can be stopped and started again on the same data and port, to play a database outage.
+/// It can be stopped and started again on the same data and port, to play a database outage. It runs with
+/// PostgreSQL's defaults (fsync on, 100 connections), as production does, so that what passes here holds there.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _bin;
     private readonly string _root;
     private readonly string? _runAs;
+    private readonly int? _maxConnections;
 
-    private PostgresServer(string bin, string root, string? runAs, int port)
+    private PostgresServer(string bin, string root, string? runAs, int port, int? maxConnections)
     {
         _bin = bin;
         _root = root;
         _runAs = runAs;
         Port = port;
+        _maxConnections = maxConnections;
     }
 
     public int Port { get; }
@@ -28,8 +31,18 @@ public sealed class PostgresServer : IAsyncDisposable
     private string DataDirectory => Path.Combine(_root, "data");
 
     /// <summary>Initialises a cluster and starts it; throws with instructions when PostgreSQL is not installed.</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="maxConnections">
+    /// Below PostgreSQL's default of 100, for a test of what the service does when the server runs out of connections;
+    /// kept across <see cref="StartAgainAsync"/>.
+    /// </param>
+    public static async Task<PostgresServer> StartAsync(int? maxConnections = null)
     {
+        if (maxConnections is < 4 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(maxConnections), maxConnections, "From 4 (PostgreSQL keeps 3 for superusers) up to its default of 100.");
+        }
+
         var bin = FindBinaries();
         var root = Path.Combine(Path.GetTempPath(), $"heater-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -40,7 +53,8 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync("chown", [runAs, root]);
         }
 
-        var server = new PostgresServer(bin, root, runAs, FreePort());
+        var server = new PostgresServer(bin, root, runAs, FreePort(), maxConnections);
+        // --no-sync skips only initdb's own flush of the new cluster; the server runs with fsync on.
         await server.RunAsBinaryAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]);
         await server.StartAgainAsync();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.StopAsync(immediate: true).GetAwaiter().GetResult();
@@ -66,8 +80,8 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        var options = $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " +
-                      "-c full_page_writes=off -c max_connections=300";
+        var options = $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1" +
+                      (_maxConnections is { } max ? $" -c max_connections={max}" : "");
         await RunAsBinaryAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
     }
 
