@@ -1,4 +1,6 @@
-using HeaterOrleans.Bench;
+extern alias bench;
+
+using bench::HeaterOrleans.Bench;
 
 namespace HeaterOrleans.IntegrationTests;
 
