@@ -8,7 +8,9 @@ public sealed class BenchOptions
 {
     public const string Baseline = "baseline";
     public const string Service = "service";
+    public const string ServicePg = "service-pg";
     public const string Peer = "peer";
+    public const string NoPostgreSql = "none";
 
     [Description("Readings pre-produced for the throughput runs (each variant gets its own copy).")]
     public int Readings { get; set; } = 1_000_000;
@@ -37,7 +39,7 @@ public sealed class BenchOptions
     [Description("Run only the latency at --Rate for --Seconds (one-hop floor, then each variant), e.g. to find the highest rate at which p99 stays within 20 ms.")]
     public bool Sustained { get; set; }
 
-    [Description("Variants to measure, comma-separated: baseline, service, peer. Default: all in a full run, service with --Sustained.")]
+    [Description("Variants to measure, comma-separated: baseline, service, service-pg (the service on PostgreSQL), peer. Default: all in a full run, service and service-pg with --Sustained (without service-pg when --PostgreSql=none).")]
     public string? Variants { get; set; }
 
     [Description("Stream threads of the Streamiz peer.")]
@@ -61,10 +63,15 @@ public sealed class BenchOptions
     [Description("Run the service with the stale-sensor failsafe (a reminder per heater that is On), as in production.")]
     public bool Failsafe { get; set; } = true;
 
-    [Description("Keep the service's sensor state in this PostgreSQL database (Npgsql connection string) instead of memory.")]
+    [Description("The database of the service-pg variant (Npgsql connection string; run-unique topics keep runs apart in it). Default: a throwaway server from /usr/lib/postgresql/*/bin, as the tests start, with a fresh database per phase; 'none' skips service-pg.")]
     public string? PostgreSql { get; set; }
 
     public int Duration => Seconds ?? LatencySeconds;
+
+    public bool SkipsPostgreSql => string.Equals(PostgreSql, NoPostgreSql, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A database of the user's (not a throwaway server), where state outlives the run.</summary>
+    public string? ExternalPostgreSql => SkipsPostgreSql ? null : PostgreSql;
 
     public IEnumerable<int> MemorySteps =>
         MemorySensors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -72,9 +79,18 @@ public sealed class BenchOptions
 
     /// <summary>The variants this run measures, in the order they run.</summary>
     public IReadOnlySet<string> VariantSet =>
-        (Variants ?? (Sustained ? Service : $"{Baseline},{Service},{Peer}"))
+        (Variants ?? DefaultVariants)
         .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(v => v.ToLowerInvariant()).ToHashSet();
 
     public bool Runs(string variant) => VariantSet.Contains(variant);
+
+    private string DefaultVariants
+    {
+        get
+        {
+            string[] all = Sustained ? [Service, ServicePg] : [Baseline, Service, ServicePg, Peer];
+            return string.Join(',', all.Where(v => v != ServicePg || !SkipsPostgreSql));
+        }
+    }
 }

@@ -24,7 +24,13 @@ public sealed class BenchReport
 
     public bool Failsafe { get; init; }
 
-    /// <summary>Throughput phase by variant (baseline, service, peer): the same pre-produced records, each on its own topics.</summary>
+    /// <summary>The database of the service-pg variant and its connection limits; null when it did not run.</summary>
+    public string? PostgreSql { get; set; }
+
+    /// <summary>Phases given up on (a variant that stalled or could not start), so that the run still reports the rest.</summary>
+    public List<string> GaveUp { get; } = [];
+
+    /// <summary>Throughput phase by variant (baseline, service, service-pg, peer): the same pre-produced records, each on its own topics.</summary>
     public Dictionary<string, PhaseCost> Throughput { get; } = [];
 
     /// <summary>
@@ -50,6 +56,11 @@ public sealed class BenchReport
     public double? CpuVsBaseline(string variant) =>
         Throughput.TryGetValue(variant, out var v) && Throughput.TryGetValue(BenchOptions.Baseline, out var b) && b.CpuMicrosPerRecord > 0
             ? v.CpuMicrosPerRecord / b.CpuMicrosPerRecord : null;
+
+    /// <summary>The service on PostgreSQL over the service in memory (higher is better).</summary>
+    public double? PostgreSqlToMemory =>
+        Throughput.TryGetValue(BenchOptions.ServicePg, out var pg) && Throughput.TryGetValue(BenchOptions.Service, out var m) && m.RecordsPerSecond > 0
+            ? pg.RecordsPerSecond / m.RecordsPerSecond : null;
 
     public double? ServiceToBaseline => ThroughputVsBaseline(BenchOptions.Service);
 

@@ -4,17 +4,18 @@ using HeaterOrleans.Grains;
 namespace HeaterOrleans.Bench;
 
 /// <summary>
-/// One benchmark run. In full: the one-hop floor, throughput of each variant (baseline, peer, service) on the same
-/// pre-produced records, the latency of the peer and the service at a sustained rate, then setting-to-effect and
-/// memory of the service. With <c>--Sustained</c>: the floor and the latency runs only. Every phase has its own
-/// topics and broker process, and only one variant runs at a time, so this process's CPU time is that variant's.
+/// One benchmark run. In full: the one-hop floor, throughput of each variant (baseline, peer, service in memory,
+/// service on PostgreSQL) on the same pre-produced records, the latency of the peer and of both services at a
+/// sustained rate, then setting-to-effect and memory of the service in memory. With <c>--Sustained</c>: the floor
+/// and the latency runs only. Every phase has its own topics and broker process, and only one variant runs at a
+/// time, so this process's CPU time is that variant's.
 /// </summary>
 public sealed class BenchRun(BenchOptions options, Action<string> progress, string commandLine = "(in process)")
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    // Topics (and with PostgreSQL, grain state keyed by topic) outlive a run anywhere but on the embedded broker.
-    private readonly string _tag = options.BootstrapServers is null && options.PostgreSql is null ? "" : $"-{DateTime.UtcNow:yyyyMMddHHmmss}";
+    // Topics outlive a run on a real Kafka, and so does grain state (keyed by topic) in the user's PostgreSQL.
+    private readonly string _tag = options.BootstrapServers is null && options.ExternalPostgreSql is null ? "" : $"-{DateTime.UtcNow:yyyyMMddHHmmss}";
 
     public async Task<BenchReport> RunAsync()
     {
@@ -26,6 +27,13 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             WarmupSeconds = options.WarmupSeconds, LatencySensors = options.LatencySensors, Failsafe = options.Failsafe,
         };
         var rates = new RateRunner(options, progress);
+        if (options.Runs(BenchOptions.ServicePg) && options.ExternalPostgreSql is null)
+        {
+            progress("starting a throwaway PostgreSQL server for service-pg");
+        }
+
+        // Started first, so that a machine without PostgreSQL fails the run before its long phases, not after.
+        await using var postgres = options.Runs(BenchOptions.ServicePg) ? await BenchPostgres.StartAsync(options) : null;
 
         if (options.Floor)
         {
@@ -60,15 +68,12 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
 
         if (!options.Sustained && options.Runs(BenchOptions.Service))
         {
-            await using var kafka = await StartAsync(report, Phase.Service);
-            var records = Write(report, kafka);
-            progress("service: ingress → grain → egress, on a silo in this process");
-            Quiesce();
-            await using var service = ServiceVariant.Create(options, kafka.BootstrapServers, kafka.Topics);
-            using var failed = new CancellationTokenSource();
-            var measuring = ThroughputMeter.MeasureAsync(BenchOptions.Service, () => service.Processed, records, kafka.Cpu, cancellationToken: failed.Token);
-            await StartOrCancelAsync(service.StartAsync(), failed);
-            Record(report, BenchOptions.Service, await measuring, service.Metrics.CommandsTotal);
+            await ServiceThroughputAsync(report, Phase.Service, null);
+        }
+
+        if (!options.Sustained && postgres is not null)
+        {
+            await GiveUpOnFailureAsync(report, Phase.ServicePg, () => ServiceThroughputAsync(report, Phase.ServicePg, postgres));
         }
 
         if (options.Runs(BenchOptions.Peer))
@@ -84,24 +89,49 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
 
         if (options.Runs(BenchOptions.Service))
         {
-            await ServiceLatencyAsync(report, rates);
+            await ServiceLatencyAsync(report, rates, Phase.ServiceLatency, null);
+        }
+
+        if (postgres is not null)
+        {
+            await GiveUpOnFailureAsync(report, Phase.ServicePgLatency, () => ServiceLatencyAsync(report, rates, Phase.ServicePgLatency, postgres));
         }
 
         return report;
     }
 
-    /// <summary>The service's latency run on a fresh silo and broker; then, in a full run, setting-to-effect and memory on them.</summary>
-    private async Task ServiceLatencyAsync(BenchReport report, RateRunner rates)
+    /// <summary>The service's throughput on the pre-produced records, its state in memory or (with <paramref name="postgres"/>) in PostgreSQL.</summary>
+    private async Task ServiceThroughputAsync(BenchReport report, string phase, BenchPostgres? postgres)
     {
-        await using var kafka = await StartAsync(report, Phase.ServiceLatency);
+        await using var kafka = await StartAsync(report, phase);
+        var records = Write(report, kafka);
+        progress(postgres is null
+            ? "service: ingress → grain → egress, on a silo in this process"
+            : "service-pg: the same, its sensor state in PostgreSQL");
+        Quiesce();
+        await using var service = await CreateServiceAsync(report, kafka, postgres);
+        using var failed = new CancellationTokenSource();
+        var measuring = ThroughputMeter.MeasureAsync(
+            service.Name, () => service.Processed, records, kafka.Cpu, stateWrites: () => GrainMetrics.Writes, cancellationToken: failed.Token);
+        await StartOrCancelAsync(service.StartAsync(), failed);
+        Record(report, service.Name, await measuring, service.Metrics.CommandsTotal);
+    }
+
+    /// <summary>
+    /// The service's latency run on a fresh silo and broker; then, in a full run and with the state in memory only,
+    /// setting-to-effect and memory on them.
+    /// </summary>
+    private async Task ServiceLatencyAsync(BenchReport report, RateRunner rates, string phase, BenchPostgres? postgres)
+    {
+        await using var kafka = await StartAsync(report, phase);
         Quiesce();
         var activeElsewhere = GrainMetrics.Active;
-        await using var service = ServiceVariant.Create(options, kafka.BootstrapServers, kafka.Topics);
+        await using var service = await CreateServiceAsync(report, kafka, postgres);
         await service.StartAsync();
         var run = await rates.VariantAsync(service, kafka);
         report.Latency.Add(run);
         progress(Describe(run));
-        if (options.Sustained)
+        if (options.Sustained || postgres is not null)
         {
             return;
         }
@@ -113,6 +143,49 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
         {
             progress($"memory with {sensors:N0} active sensors");
             report.Memory.Add(await memory.MeasureAsync(sensors));
+        }
+    }
+
+    /// <summary>A silo on the phase's topics, not yet started; on PostgreSQL, in a database for the phase.</summary>
+    private async Task<ServiceVariant> CreateServiceAsync(BenchReport report, PhaseKafka kafka, BenchPostgres? postgres)
+    {
+        if (postgres is null)
+        {
+            return ServiceVariant.Create(options, kafka.BootstrapServers, kafka.Topics);
+        }
+
+        var database = await postgres.DatabaseAsync();
+        var service = ServiceVariant.Create(options, kafka.BootstrapServers, kafka.Topics, database);
+        try
+        {
+            report.PostgreSql = await postgres.DescribeAsync(database, service.MaxConnections);
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+
+        return service;
+    }
+
+    /// <summary>
+    /// Runs a phase of service-pg, whose storage may fail to start or stall where the in-memory service does not: the
+    /// failure goes into the report as a note and the run goes on to its other phases.
+    /// </summary>
+    private async Task GiveUpOnFailureAsync(BenchReport report, string phase, Func<Task> run)
+    {
+        try
+        {
+            await run();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One line, for the report's header (the message of a child process's failure carries its last lines).
+            var message = string.Join(" / ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            var note = $"{phase}: gave up: {e.GetType().Name}: {message}";
+            report.GaveUp.Add(note);
+            progress(note);
         }
     }
 
@@ -154,7 +227,13 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
     {
         report.Throughput[variant] = cost;
         report.ThroughputCommands[variant] = commands;
-        progress(string.Create(C, $"{variant}: {cost.RecordsPerSecond:N0} records/s, {cost.CpuMicrosPerRecord:F1} µs CPU per record ({cost.CoresBusy:F2} cores busy)"));
+        var writes = cost.StateWritesPerSecond is { } w ? string.Create(C, $", {w:N0} state writes/s") : "";
+        progress(string.Create(C, $"{variant}: {cost.RecordsPerSecond:N0} records/s, {cost.CpuMicrosPerRecord:F1} µs CPU per record ({cost.CoresBusy:F2} cores busy){writes}"));
+        if (cost.GaveUp is { } gaveUp)
+        {
+            report.GaveUp.Add($"{variant}: {gaveUp}");
+            progress($"{variant}: {gaveUp}");
+        }
     }
 
     private static string Describe(RateRun run) => string.Create(C,

@@ -12,4 +12,7 @@ internal interface IVariant : IAsyncDisposable
 
     /// <summary>Readings and settings it has processed so far.</summary>
     long Processed { get; }
+
+    /// <summary>Sensor state writes completed so far in this process; null for a variant that keeps no grain state.</summary>
+    long? StateWrites { get; }
 }

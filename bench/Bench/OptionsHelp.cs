@@ -14,10 +14,11 @@ public static class OptionsHelp
         var text = new StringBuilder();
         text.AppendLine("dotnet run -c Release --project bench/Bench -- [--Name=value ...]");
         text.AppendLine();
-        text.AppendLine("A full run: the one-hop floor, then throughput (baseline, service, peer on the same pre-produced records, each on");
-        text.AppendLine("fresh topics), the latency at --Rate for --Seconds (offered by a separate producer process), setting-to-effect and");
-        text.AppendLine("memory. --Sustained runs only the latency. The embedded broker runs as a child process (HeaterOrleans.Silo kafka-only)");
-        text.AppendLine("so that this process's CPU time is the measured variant's own.");
+        text.AppendLine("A full run: the one-hop floor, then throughput (baseline, service, service-pg, peer on the same pre-produced records,");
+        text.AppendLine("each on fresh topics), the latency at --Rate for --Seconds (offered by a separate producer process), setting-to-effect");
+        text.AppendLine("and memory (service only). --Sustained runs only the latency. The embedded broker runs as a child process");
+        text.AppendLine("(HeaterOrleans.Silo kafka-only) so that this process's CPU time is the measured variant's own. service-pg is the");
+        text.AppendLine("service with its sensor state in PostgreSQL: --PostgreSql, else a throwaway server started by the bench.");
         text.AppendLine();
         foreach (var property in typeof(BenchOptions).GetProperties().Where(p => p.CanWrite))
         {
@@ -38,6 +39,8 @@ public static class OptionsHelp
         text.AppendLine("  dotnet run -c Release --project bench/Bench");
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Sustained --Rate=5000 --Seconds=60");
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Readings=50000 --MemorySensors=1000 --LatencySeconds=5");
+        text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Sustained --Seconds=10 --PostgreSql='Host=db;Username=bench;Database=bench'");
+        text.AppendLine("  dotnet run -c Release --project bench/Bench -- --PostgreSql=none");
         return text.ToString();
     }
 }

@@ -29,10 +29,15 @@ public static class OptionsParser
         }
 
         var options = configuration.Get<BenchOptions>() ?? new BenchOptions();
-        var badVariants = options.VariantSet.Except([BenchOptions.Baseline, BenchOptions.Service, BenchOptions.Peer]).ToList();
+        var badVariants = options.VariantSet.Except([BenchOptions.Baseline, BenchOptions.Service, BenchOptions.ServicePg, BenchOptions.Peer]).ToList();
         if (badVariants.Count > 0)
         {
-            throw new ArgumentException($"--Variants: unknown '{string.Join("', '", badVariants)}' (use baseline, service, peer).");
+            throw new ArgumentException($"--Variants: unknown '{string.Join("', '", badVariants)}' (use baseline, service, service-pg, peer).");
+        }
+
+        if (options.SkipsPostgreSql && options.Runs(BenchOptions.ServicePg))
+        {
+            throw new ArgumentException($"--Variants asks for {BenchOptions.ServicePg}, which --PostgreSql={BenchOptions.NoPostgreSql} skips.");
         }
 
         if (options.Rate < 1 || options.Duration < 1 || options.Partitions < 1 || options.Sensors < 1 || options.Readings < 1 || options.LatencySensors < 1)

@@ -21,6 +21,9 @@ internal sealed class PeerVariant : IVariant
     /// <summary>0 until <see cref="StartAsync"/> returns (Streamiz's counters exist from then on).</summary>
     public long Processed => Volatile.Read(ref _peer)?.Processed ?? 0;
 
+    /// <summary>Its state is in Streamiz' stores, not grains.</summary>
+    public long? StateWrites => null;
+
     /// <summary>Streamiz's internal topics, to be created on the broker first.</summary>
     public static IReadOnlyList<string> InternalTopics(PhaseTopics topics) => StreamizPeer.InternalTopics(topics.GroupId);
 

@@ -7,6 +7,8 @@ internal static class Phase
     public const string Baseline = "baseline";
     public const string Service = "service";
     public const string ServiceLatency = "service-latency";
+    public const string ServicePg = "service-pg";
+    public const string ServicePgLatency = "service-pg-latency";
     public const string Peer = "peer";
     public const string PeerLatency = "peer-latency";
 }

@@ -41,7 +41,7 @@ internal sealed class RateRunner(BenchOptions options, Action<string> progress)
         var before = variant.Processed;
         using var producer = StartProducer(kafka);
         var measuredFrom = await producer.WarmedUpAsync();
-        var (start, processedAtStart) = (kafka.Cpu.Read(), variant.Processed);
+        var (start, processedAtStart, writesAtStart) = (kafka.Cpu.Read(), variant.Processed, variant.StateWrites);
         var offer = await producer.ResultAsync();
         var backlog = offer.Offered - (variant.Processed - before);
 
@@ -53,7 +53,7 @@ internal sealed class RateRunner(BenchOptions options, Action<string> progress)
 
         var processed = variant.Processed - before;
         double? drained = processed >= offer.Offered && probe.Count >= offer.ExpectedCommands ? drain.Elapsed.TotalSeconds : null;
-        var cost = kafka.Cpu.Read().Since(start, variant.Processed - processedAtStart);
+        var cost = kafka.Cpu.Read().Since(start, variant.Processed - processedAtStart) with { StateWrites = variant.StateWrites - writesAtStart };
         var arrived = probe.Count;
         var latency = await probe.StopAsync(measuredFrom);
         // Read at once when it is still behind (the figure is then its backlog); else give it time to commit.

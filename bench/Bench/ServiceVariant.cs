@@ -1,27 +1,33 @@
 using System.Net;
 using System.Net.Sockets;
+using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace HeaterOrleans.Bench;
 
-/// <summary>The service, a silo in this process (so its CPU time is this process's), on one phase's topics.</summary>
+/// <summary>
+/// The service, a silo in this process (so its CPU time is this process's), on one phase's topics, with its sensor
+/// state in memory (<c>service</c>) or in PostgreSQL (<c>service-pg</c>).
+/// </summary>
 internal sealed class ServiceVariant : IVariant
 {
     private readonly WebApplication _silo;
 
-    private ServiceVariant(WebApplication silo, PhaseTopics topics, string groupId)
+    private ServiceVariant(string name, WebApplication silo, PhaseTopics topics, string groupId)
     {
+        Name = name;
         _silo = silo;
         Topics = topics;
         GroupId = groupId;
         Metrics = silo.Services.GetRequiredService<HeaterMetrics>();
     }
 
-    public string Name => BenchOptions.Service;
+    public string Name { get; }
 
     public PhaseTopics Topics { get; }
 
@@ -31,8 +37,15 @@ internal sealed class ServiceVariant : IVariant
 
     public long Processed => Metrics.ReadingsTotal + Metrics.SettingsTotal;
 
+    /// <summary>The count is per process: only one silo runs at a time, so differences over a phase are this one's.</summary>
+    public long? StateWrites => GrainMetrics.Writes;
+
+    /// <summary>The silo's <c>Storage:MaxConnections</c> as configured (from its environment: the bench passes none); null when unset.</summary>
+    public string? MaxConnections => _silo.Services.GetRequiredService<IConfiguration>()["Storage:MaxConnections"];
+
     /// <summary>Builds the silo without starting it, so a meter can watch it from its first record on.</summary>
-    public static ServiceVariant Create(BenchOptions options, string bootstrapServers, PhaseTopics topics)
+    /// <param name="postgreSql">The phase's database (Npgsql connection string); null keeps the state in memory.</param>
+    public static ServiceVariant Create(BenchOptions options, string bootstrapServers, PhaseTopics topics, string? postgreSql = null)
     {
         string[] args =
         [
@@ -40,9 +53,10 @@ internal sealed class ServiceVariant : IVariant
             .. topics.ServiceArgs,
             "--Simulator:Enabled=false", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", $"--Failsafe:Enabled={options.Failsafe}",
-            .. options.PostgreSql is { } pg ? new[] { "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Orleans={pg}", "--Orleans:AdvertisedIPAddress=127.0.0.1" } : [],
+            .. postgreSql is { } pg ? new[] { "--Storage:Provider=PostgreSQL", $"--ConnectionStrings:Orleans={pg}", "--Orleans:AdvertisedIPAddress=127.0.0.1" } : [],
         ];
-        return new ServiceVariant(HeaterSiloHost.Build(args), topics, topics.GroupId);
+        return new ServiceVariant(
+            postgreSql is null ? BenchOptions.Service : BenchOptions.ServicePg, HeaterSiloHost.Build(args), topics, topics.GroupId);
     }
 
     public Task StartAsync() => _silo.StartAsync();

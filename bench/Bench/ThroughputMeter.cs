@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace HeaterOrleans.Bench;
 
@@ -11,12 +12,18 @@ internal static class ThroughputMeter
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
 
     /// <param name="processed">Records processed so far by the variant (0 until it starts).</param>
-    /// <param name="finished">When given, the phase also waits for it (the baseline's final flush and commit).</param>
+    /// <param name="finished">
+    /// When given, the phase also waits for it (the baseline's final flush and commit). Its loop cannot be stopped from
+    /// here, so a stall then throws; without it, a stalled variant is given up on with a note and its phase goes on.
+    /// </param>
+    /// <param name="stateWrites">The service's state writes so far, counted over the same interval.</param>
     public static async Task<PhaseCost> MeasureAsync(
-        string variant, Func<long> processed, long records, CpuClock cpu, Task? finished = null, CancellationToken cancellationToken = default)
+        string variant, Func<long> processed, long records, CpuClock cpu, Task? finished = null, Func<long>? stateWrites = null,
+        CancellationToken cancellationToken = default)
     {
         CpuTimes? start = null;
         var startedAt = 0L;
+        long? writesAtStart = null;
         var last = 0L;
         var lastMove = Stopwatch.StartNew();
         while (processed() < records || finished is { IsCompleted: false })
@@ -30,7 +37,7 @@ internal static class ThroughputMeter
             if (start is null && now > 0)
             {
                 // What it did before it was first seen (the peer's counts appear only once its start returns) is left out.
-                (start, startedAt) = (cpu.Read(), now);
+                (start, startedAt, writesAtStart) = (cpu.Read(), now, stateWrites?.Invoke());
             }
 
             if (now != last)
@@ -39,12 +46,25 @@ internal static class ThroughputMeter
             }
             else if (lastMove.Elapsed > StallLimit)
             {
-                throw new TimeoutException($"{variant}: no progress for {StallLimit.TotalSeconds:F0} s at {now:N0} of {records:N0} records.");
+                var stall = string.Create(
+                    CultureInfo.InvariantCulture, $"no progress for {StallLimit.TotalSeconds:F0} s at {now:N0} of {records:N0} records");
+                if (finished is not null)
+                {
+                    throw new TimeoutException($"{variant}: {stall}.");
+                }
+
+                return Cost(start, startedAt, now, writesAtStart) with { GaveUp = $"gave up: {stall}; figures up to then, the stall included" };
             }
 
             await Task.Delay(10, cancellationToken);
         }
 
-        return cpu.Read().Since(start ?? cpu.Read(), records - startedAt);
+        return Cost(start, startedAt, records, writesAtStart);
+
+        PhaseCost Cost(CpuTimes? from, long fromRecord, long toRecord, long? fromWrites)
+        {
+            var end = cpu.Read();
+            return end.Since(from ?? end, toRecord - fromRecord) with { StateWrites = stateWrites?.Invoke() - fromWrites };
+        }
     }
 }

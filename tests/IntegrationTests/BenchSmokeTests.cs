@@ -1,10 +1,13 @@
-using HeaterOrleans.Bench;
+extern alias bench;
+
+using bench::HeaterOrleans.Bench;
 
 namespace HeaterOrleans.IntegrationTests;
 
 /// <summary>
 /// Keeps the benchmark runnable: every stage on a tiny workload (broker and producer in their own processes), every
-/// figure produced, nothing lost. No speed is asserted: this machine is shared.
+/// figure produced, nothing lost. No speed is asserted: this machine is shared. Nor is service-pg held to nothing
+/// lost: the bench has to report whatever its storage does, and that is the PostgreSQL tests' to judge.
 /// </summary>
 public sealed class BenchSmokeTests
 {
@@ -19,12 +22,17 @@ public sealed class BenchSmokeTests
 
         var report = await new BenchRun(options, _ => { }).RunAsync();
 
-        foreach (var variant in new[] { BenchOptions.Baseline, BenchOptions.Peer, BenchOptions.Service })
+        foreach (var variant in new[] { BenchOptions.Baseline, BenchOptions.Peer, BenchOptions.Service, BenchOptions.ServicePg })
         {
             Assert.True(report.Throughput[variant].RecordsPerSecond > 0, variant);
             Assert.True(report.Throughput[variant].CpuMicrosPerRecord > 0, variant);
             Assert.NotNull(report.Throughput[variant].BrokerCpuSeconds);
         }
+
+        Assert.True(report.Throughput[BenchOptions.Service].StateWrites > 0);
+        Assert.True(report.Throughput[BenchOptions.ServicePg].StateWrites > 0);
+        Assert.NotNull(report.PostgreSqlToMemory);
+        Assert.Contains("max_connections 100", report.PostgreSql, StringComparison.Ordinal);
 
         Assert.NotNull(report.ServiceToBaseline);
         Assert.NotNull(report.ServiceCpuToBaseline);
@@ -33,12 +41,14 @@ public sealed class BenchSmokeTests
         Assert.Equal(400, floor.Offer.Offered);
         Assert.Equal(floor.Expected, floor.Arrived);
         Assert.True(floor.Latency.Samples >= 150, $"only {floor.Latency.Samples} floor samples");
-        Assert.Equal([BenchOptions.Peer, BenchOptions.Service], report.Latency.Select(AssertNothingLost).Select(r => r.Name));
+        Assert.Equal([BenchOptions.Peer, BenchOptions.Service, BenchOptions.ServicePg], report.Latency.Select(r => r.Name));
+        Assert.All(report.Latency.Where(r => r.Name != BenchOptions.ServicePg), r => AssertNothingLost(r));
         Assert.True(report.SettingToEffect!.P50Ms > 0);
         var memory = Assert.Single(report.Memory);
         Assert.True(memory.ActiveSensors >= 1_000);
         var markdown = ReportTable.Markdown(report);
         Assert.Contains("throughput / baseline's", markdown, StringComparison.Ordinal);
+        Assert.Contains("throughput / service's (state in memory)", markdown, StringComparison.Ordinal);
         Assert.Contains("floor: one hop", markdown, StringComparison.Ordinal);
         Assert.Contains($"{Environment.ProcessorCount} cores", markdown, StringComparison.Ordinal);
     }
@@ -46,16 +56,20 @@ public sealed class BenchSmokeTests
     [Fact]
     public async Task Sustained_mode_runs_only_the_latency()
     {
-        var options = OptionsParser.Parse(["--Sustained", "--Rate=200", "--Seconds=1", "--WarmupSeconds=0", "--LatencySensors=10", "--Floor=false", $"--Output={Output()}"]);
+        var options = OptionsParser.Parse(
+            ["--Sustained", "--Rate=200", "--Seconds=1", "--WarmupSeconds=0", "--LatencySensors=10", "--Floor=false", "--PostgreSql=none", $"--Output={Output()}"]);
 
         var report = await new BenchRun(options, _ => { }).RunAsync();
 
         Assert.Empty(report.Throughput);
         Assert.Null(report.Floor);
         Assert.Empty(report.Memory);
+        Assert.Null(report.PostgreSql);
         Assert.Equal(BenchOptions.Service, AssertNothingLost(Assert.Single(report.Latency)).Name);
         Assert.Contains("--Sustained", OptionsHelp.Text(), StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => OptionsParser.Parse(["--Rat=5000"]));
+        Assert.Throws<ArgumentException>(() => OptionsParser.Parse(["--Variants=service-pg", "--PostgreSql=none"]));
+        Assert.True(OptionsParser.Parse(["--Sustained"]).VariantSet.SetEquals([BenchOptions.Service, BenchOptions.ServicePg]));
     }
 
     /// <summary>Every reading offered was processed and every command it should cause arrived (half the readings).</summary>

@@ -1,5 +1,7 @@
+extern alias bench;
+
 using System.Text;
-using HeaterOrleans.Bench.Peer;
+using bench::HeaterOrleans.Bench.Peer;
 using HeaterOrleans.Contracts.Messages;
 
 namespace HeaterOrleans.IntegrationTests;

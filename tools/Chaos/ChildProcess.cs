@@ -81,7 +81,7 @@ internal sealed class ChildProcess : IDisposable
 
             if (_process.HasExited)
             {
-                await Task.Delay(200, cancellationToken); // the last lines of a dying process arrive late
+                await OutputDrainedAsync(cancellationToken); // the last lines of a dying process arrive late
                 return FindLine(match, from) ?? throw new InvalidOperationException(
                     $"{Name} exited with {_process.ExitCode} before the expected line; last lines:{Environment.NewLine}{Tail()}");
             }
@@ -143,6 +143,24 @@ internal sealed class ChildProcess : IDisposable
         {
             _closed = true;
             _logFile.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// After the exit, waits for the end of its output: a fixed pause was not enough when this process's thread pool,
+    /// which delivers the lines, was busy (the bench's silo retrying a failing database).
+    /// </summary>
+    private async Task OutputDrainedAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Its output did not end (a grandchild holds the pipe): go with the lines there are.
         }
     }
 
