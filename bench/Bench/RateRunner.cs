@@ -104,7 +104,7 @@ internal sealed class RateRunner(BenchOptions options, Action<string> progress)
         var backlog = offered.Total() - processedAtReturn;
         progress(string.Create(CultureInfo.InvariantCulture, $"PostgreSQL back after {outage.Elapsed.TotalSeconds:F1} s, {backlog:N0} readings behind"));
 
-        // Resuming tells the wait for the ingress's next retry apart from the time spent working off the backlog.
+        // When processing resumed at all, beside when it had worked off the backlog: a slow catch-up is one or the other.
         double? resumed = null, catchUp = null;
         var catchUpLimit = TimeSpan.FromSeconds(AfterOutageSeconds) + DrainLimit;
         while (back.Elapsed < catchUpLimit)

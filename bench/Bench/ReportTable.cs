@@ -186,7 +186,7 @@ public static class ReportTable
             [
                 ["outage (stop called → start returned)", F($"{o.OutageSeconds:F1} s"), ""],
                 ["backlog when the server returned", F($"{o.BacklogAtReturn:N0} readings"), ""],
-                ["server back → first reading processed (the ingress's next retry)",
+                ["server back → first reading processed",
                     o.ResumedSeconds is { } resumed ? F($"{resumed:F1} s") : o.CatchUpSeconds is null ? F($"not within {o.CatchUpLimitSeconds:F0} s") : "–", ""],
                 ["catch-up: server back → readings processed ≥ offered so far − 1 s of readings",
                     o.CatchUpSeconds is { } s ? F($"{s:F1} s") : F($"not within {o.CatchUpLimitSeconds:F0} s"), "≤ 15 s"],
