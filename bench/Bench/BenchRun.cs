@@ -8,8 +8,9 @@ namespace HeaterOrleans.Bench;
 /// One benchmark run. In full: the one-hop floor, throughput of each variant (baseline, peer, service in memory,
 /// service on PostgreSQL) on the same pre-produced records, the latency of the peer and of both services at a
 /// sustained rate, then setting-to-effect and memory of the service in memory, and last the service on PostgreSQL
-/// through an outage of its server. With <c>--Sustained</c>: the floor, the latency runs and the outage. Every phase has its own topics and broker process, and only one variant runs at a
-/// time, so this process's CPU time is that variant's.
+/// through an outage of its server. With <c>--Sustained</c>: the floor, the latency runs and the outage. Every phase
+/// has its own topics and broker process, and only one variant runs at a time, so this process's CPU time is that
+/// variant's.
 /// </summary>
 public sealed class BenchRun(BenchOptions options, Action<string> progress, string commandLine = "(in process)")
 {
