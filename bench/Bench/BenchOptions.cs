@@ -66,6 +66,9 @@ public sealed class BenchOptions
     [Description("The database of the service-pg variant (Npgsql connection string; run-unique topics keep runs apart in it). Default: a throwaway server from /usr/lib/postgresql/*/bin, as the tests start, with a fresh database per phase; 'none' skips service-pg.")]
     public string? PostgreSql { get; set; }
 
+    [Description("Seconds the throwaway PostgreSQL server is stopped in the middle of a service-pg run at --Rate (warm-up, 10 s, the outage, 30 s), after service-pg's latency run (full run, or --Sustained with service-pg); 0 skips it, and so does --PostgreSql=<connection string> (the bench stops only its own server).")]
+    public int Outage { get; set; } = 10;
+
     public int Duration => Seconds ?? LatencySeconds;
 
     public bool SkipsPostgreSql => string.Equals(PostgreSql, NoPostgreSql, StringComparison.OrdinalIgnoreCase);

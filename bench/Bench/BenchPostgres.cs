@@ -22,6 +22,11 @@ internal sealed class BenchPostgres : IAsyncDisposable
     public static async Task<BenchPostgres> StartAsync(BenchOptions options) =>
         options.ExternalPostgreSql is { } external ? new BenchPostgres(null, external) : new BenchPostgres(await PostgresServer.StartAsync(), null);
 
+    /// <summary>The bench's own throwaway server, which it may stop; never the user's.</summary>
+    public bool CanStop => _server is not null;
+
+    private PostgresServer Server => _server ?? throw new InvalidOperationException("The bench stops no PostgreSQL server it did not start.");
+
     /// <summary>The connection string of a phase's database.</summary>
     public async Task<string> DatabaseAsync() => _external ?? await _server!.CreateDatabaseAsync();
 
@@ -39,6 +44,11 @@ internal sealed class BenchPostgres : IAsyncDisposable
         var silo = siloMaxConnections is null ? "not set (the silo's default)" : siloMaxConnections;
         return $"PostgreSQL (service-pg): {where}; server max_connections {maxConnections}; silo Storage:MaxConnections {silo}; the server's CPU is in no figure.";
     }
+
+    /// <summary>Stops the throwaway server (an outage: the service sees refused connections) until <see cref="StartServerAsync"/>.</summary>
+    public Task StopServerAsync() => Server.StopAsync();
+
+    public Task StartServerAsync() => Server.StartAgainAsync();
 
     public async ValueTask DisposeAsync()
     {

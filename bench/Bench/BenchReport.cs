@@ -43,6 +43,12 @@ public sealed class BenchReport
 
     public List<RateRun> Latency { get; } = [];
 
+    /// <summary>service-pg through an outage of its PostgreSQL server; null when it did not run.</summary>
+    public OutageRun? Outage { get; set; }
+
+    /// <summary>Why the outage phase measured nothing (skipped, or given up on); null when it ran or was not asked for.</summary>
+    public string? OutageNote { get; set; }
+
     public LatencyStats? SettingToEffect { get; set; }
 
     public List<MemoryPoint> Memory { get; } = [];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using HeaterOrleans.Grains;
 
@@ -6,9 +7,10 @@ namespace HeaterOrleans.Bench;
 /// <summary>
 /// One benchmark run. In full: the one-hop floor, throughput of each variant (baseline, peer, service in memory,
 /// service on PostgreSQL) on the same pre-produced records, the latency of the peer and of both services at a
-/// sustained rate, then setting-to-effect and memory of the service in memory. With <c>--Sustained</c>: the floor
-/// and the latency runs only. Every phase has its own topics and broker process, and only one variant runs at a
-/// time, so this process's CPU time is that variant's.
+/// sustained rate, then setting-to-effect and memory of the service in memory, and last the service on PostgreSQL
+/// through an outage of its server. With <c>--Sustained</c>: the floor, the latency runs and the outage. Every phase
+/// has its own topics and broker process, and only one variant runs at a time, so this process's CPU time is that
+/// variant's.
 /// </summary>
 public sealed class BenchRun(BenchOptions options, Action<string> progress, string commandLine = "(in process)")
 {
@@ -97,6 +99,11 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             await GiveUpOnFailureAsync(report, Phase.ServicePgLatency, () => ServiceLatencyAsync(report, rates, Phase.ServicePgLatency, postgres));
         }
 
+        if (postgres is not null && options.Outage > 0)
+        {
+            await OutageAsync(report, rates, postgres);
+        }
+
         return report;
     }
 
@@ -143,6 +150,62 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
         {
             progress($"memory with {sensors:N0} active sensors");
             report.Memory.Add(await memory.MeasureAsync(sensors));
+        }
+    }
+
+    /// <summary>
+    /// service-pg on a fresh silo, broker and database while its PostgreSQL server is stopped and started again, on
+    /// the bench's own server only. The silo is stopped here rather than by <c>await using</c>, so that a stop that
+    /// fails or hangs is part of the figure ("no crash").
+    /// </summary>
+    private async Task OutageAsync(BenchReport report, RateRunner rates, BenchPostgres postgres)
+    {
+        if (!postgres.CanStop)
+        {
+            report.OutageNote = "skipped: --PostgreSql names a server of the user's, which the bench does not stop";
+            progress($"{Phase.ServicePgOutage}: {report.OutageNote}");
+            return;
+        }
+
+        await GiveUpOnFailureAsync(report, Phase.ServicePgOutage, async () =>
+        {
+            await using var kafka = await StartAsync(report, Phase.ServicePgOutage);
+            Quiesce();
+            var service = await CreateServiceAsync(report, kafka, postgres);
+            OutageRun run;
+            try
+            {
+                await service.StartAsync();
+                var offsBefore = GrainMetrics.FailsafeOffsTotal;
+                run = await rates.OutageAsync(service, kafka, postgres) with
+                {
+                    MaxRetryDelaySeconds = service.MaxRetryDelay.TotalSeconds, FailsafeAfterSeconds = service.FailsafeAfter?.TotalSeconds,
+                };
+                run = run with { FailsafeOffs = GrainMetrics.FailsafeOffsTotal - offsBefore };
+            }
+            catch
+            {
+                await service.DisposeAsync();
+                throw;
+            }
+
+            var stop = Stopwatch.StartNew();
+            try
+            {
+                await service.DisposeAsync();
+                run = run with { SiloStopSeconds = stop.Elapsed.TotalSeconds };
+            }
+            catch (Exception e)
+            {
+                run = run with { SiloStopError = $"{e.GetType().Name}: {e.Message}" };
+            }
+
+            report.Outage = run;
+            progress(Describe(run));
+        });
+        if (report.Outage is null)
+        {
+            report.OutageNote = "given up on (see the note above)";
         }
     }
 
@@ -235,6 +298,9 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             progress($"{variant}: {gaveUp}");
         }
     }
+
+    private static string Describe(OutageRun run) => string.Create(C,
+        $"{Phase.ServicePgOutage}: outage {run.OutageSeconds:F1} s; caught up {(run.CatchUpSeconds is { } s ? "in " + s.ToString("F1", C) + " s" : "not within the run")}; {run.Lost:N0} commands lost, {run.FailsafeOffs:N0} failsafe Offs, max latency {run.Latency.MaxMs:F0} ms; {(run.StayedUp ? "silo stopped cleanly" : "silo did not stop cleanly: " + run.SiloStopError)}");
 
     private static string Describe(RateRun run) => string.Create(C,
         $"{run.Name}: p50 / p99 / p99.9 / max {run.Latency.P50Ms:F1} / {run.Latency.P99Ms:F1} / {run.Latency.P999Ms:F1} / {run.Latency.MaxMs:F1} ms; {(run.KeptUp ? "kept up" : "did not keep up: " + run.Shortfall)}");

@@ -9,19 +9,22 @@ namespace HeaterOrleans.Bench;
 /// A plain consumer (fetch.wait.max 5 ms, as the service's ingress) on a topic from its end as of now, timing each
 /// record that arrives: from the reading's create time (the command's reading-time header, else the record's own
 /// timestamp, which a Kafka Streams style peer carries over from its input) to now. Commands that no reading caused
-/// (the failsafe's, marked with a reason header) are skipped.
+/// (the failsafe's, marked with a reason header) are skipped. On request it also counts distinct commands (sensor and
+/// sequence), so that a repeated command cannot hide a lost one.
 /// </summary>
 internal sealed class LatencyProbe : IDisposable
 {
     private readonly IConsumer<byte[]?, byte[]?> _consumer;
     private readonly List<(long From, double Latency)> _latencies = [];
+    private readonly HashSet<(string Sensor, long Sequence)>? _distinct;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private LatencyProbe(IConsumer<byte[]?, byte[]?> consumer)
+    private LatencyProbe(IConsumer<byte[]?, byte[]?> consumer, bool distinct)
     {
         _consumer = consumer;
+        _distinct = distinct ? [] : null;
         _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
     }
 
@@ -36,15 +39,28 @@ internal sealed class LatencyProbe : IDisposable
         }
     }
 
+    /// <summary>Distinct commands seen (by sensor and sequence); 0 unless started with <c>distinct</c>.</summary>
+    public int Distinct
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _distinct?.Count ?? 0;
+            }
+        }
+    }
+
     /// <param name="commit">Commit what it has read as <paramref name="groupId"/> (the broker trims the topic behind it).</param>
-    public static LatencyProbe Start(string bootstrapServers, string topic, string groupId, bool commit)
+    /// <param name="distinct">Also count distinct commands (off in the latency runs: their CPU figure includes the probe's).</param>
+    public static LatencyProbe Start(string bootstrapServers, string topic, string groupId, bool commit, bool distinct = false)
     {
         var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
             BootstrapServers = bootstrapServers, GroupId = groupId, FetchWaitMaxMs = ClientTuning.FetchWaitMaxMs, EnableAutoCommit = commit, AutoCommitIntervalMs = 1000,
         }).Build();
         AssignAtEnd(consumer, topic);
-        return new LatencyProbe(consumer);
+        return new LatencyProbe(consumer, distinct);
     }
 
     /// <summary>
@@ -113,9 +129,16 @@ internal sealed class LatencyProbe : IDisposable
             var from = headers?.TryGetLastBytes(CommandHeaders.ReadingTime, out var time) == true
                 ? long.Parse(Encoding.ASCII.GetString(time), CultureInfo.InvariantCulture)
                 : record.Message.Timestamp.UnixTimestampMs;
+            var sequence = _distinct is not null && headers?.TryGetLastBytes(CommandHeaders.Sequence, out var s) == true
+                ? long.Parse(Encoding.ASCII.GetString(s), CultureInfo.InvariantCulture)
+                : (long?)null;
             lock (_gate)
             {
                 _latencies.Add((from, now - from));
+                if (sequence is { } n)
+                {
+                    _distinct!.Add((Encoding.ASCII.GetString(record.Message.Key ?? []), n));
+                }
             }
         }
     }

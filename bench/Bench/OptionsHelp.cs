@@ -16,9 +16,10 @@ public static class OptionsHelp
         text.AppendLine();
         text.AppendLine("A full run: the one-hop floor, then throughput (baseline, service, service-pg, peer on the same pre-produced records,");
         text.AppendLine("each on fresh topics), the latency at --Rate for --Seconds (offered by a separate producer process), setting-to-effect");
-        text.AppendLine("and memory (service only). --Sustained runs only the latency. The embedded broker runs as a child process");
-        text.AppendLine("(HeaterOrleans.Silo kafka-only) so that this process's CPU time is the measured variant's own. service-pg is the");
-        text.AppendLine("service with its sensor state in PostgreSQL: --PostgreSql, else a throwaway server started by the bench.");
+        text.AppendLine("and memory (service only), then service-pg through a stop of its PostgreSQL server (--Outage). --Sustained runs only");
+        text.AppendLine("the latency and the outage. The embedded broker runs as a child process (HeaterOrleans.Silo kafka-only) so that this");
+        text.AppendLine("process's CPU time is the measured variant's own. service-pg is the service with its sensor state in PostgreSQL:");
+        text.AppendLine("--PostgreSql, else a throwaway server started by the bench (the only one the outage stops).");
         text.AppendLine();
         foreach (var property in typeof(BenchOptions).GetProperties().Where(p => p.CanWrite))
         {
@@ -41,6 +42,7 @@ public static class OptionsHelp
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Readings=50000 --MemorySensors=1000 --LatencySeconds=5");
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Sustained --Seconds=10 --PostgreSql='Host=db;Username=bench;Database=bench'");
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --PostgreSql=none");
+        text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Sustained --Seconds=10 --Variants=service-pg --Outage=10");
         return text.ToString();
     }
 }

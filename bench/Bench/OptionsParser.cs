@@ -45,9 +45,9 @@ public static class OptionsParser
             throw new ArgumentException("--Rate, --Seconds/--LatencySeconds, --Partitions, --Sensors, --Readings and --LatencySensors must be at least 1.");
         }
 
-        if (options.WarmupSeconds < 0)
+        if (options.WarmupSeconds < 0 || options.Outage < 0)
         {
-            throw new ArgumentException("--WarmupSeconds must not be negative.");
+            throw new ArgumentException("--WarmupSeconds and --Outage must not be negative.");
         }
 
         return options;

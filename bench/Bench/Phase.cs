@@ -9,6 +9,7 @@ internal static class Phase
     public const string ServiceLatency = "service-latency";
     public const string ServicePg = "service-pg";
     public const string ServicePgLatency = "service-pg-latency";
+    public const string ServicePgOutage = "service-pg-outage";
     public const string Peer = "peer";
     public const string PeerLatency = "peer-latency";
 }

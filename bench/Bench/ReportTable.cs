@@ -7,7 +7,7 @@ namespace HeaterOrleans.Bench;
 
 /// <summary>
 /// The report as console tables and as Markdown (for the README): where it ran, then throughput and latency with the
-/// variants side by side, then setting-to-effect and memory.
+/// variants side by side, then the PostgreSQL outage, setting-to-effect and memory.
 /// </summary>
 public static class ReportTable
 {
@@ -100,6 +100,11 @@ public static class ReportTable
             yield return Latency(r);
         }
 
+        if (r.Outage is not null || r.OutageNote is not null)
+        {
+            yield return Outage(r);
+        }
+
         var other = Other(r).ToList();
         if (other.Count > 0)
         {
@@ -160,6 +165,38 @@ public static class ReportTable
                 Row("cores busy (this process)", run => run.Cost is { } c ? F($"{c.CoresBusy:F2}") : "–"),
                 Row("broker CPU per reading", run => run.Cost?.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–"),
                 Row("state writes/s", run => run.Cost is { } c ? WritesPerSecond(c) : "–"),
+            ]);
+    }
+
+    private static ReportSection Outage(BenchReport r)
+    {
+        const string title = "PostgreSQL outage";
+        string[] columns = ["measure", "figure", "target"];
+        if (r.Outage is not { } o)
+        {
+            return new ReportSection(title, columns, [["service-pg through a stop of its PostgreSQL server", r.OutageNote ?? "", ""]]);
+        }
+
+        var failsafe = o.FailsafeAfterSeconds is { } after ? F($"failsafe after {after:F0} s") : "failsafe off";
+        var stayedUp = o.StayedUp ? F($"yes (the silo stopped in {o.SiloStopSeconds:F1} s)") : $"no: {o.SiloStopError}";
+        var repeated = o.Repeated > 0 ? F($", {o.Repeated:N0} repeated") : "";
+        return new ReportSection(
+            F($"{title}: the throwaway server stopped {o.BeforeSeconds} s into {o.BeforeSeconds + o.PlannedSeconds + o.AfterSeconds} s at {o.Rate:N0} readings/s (after a {r.WarmupSeconds} s warm-up), for {o.PlannedSeconds} s; silo Ingress:MaxRetryDelay {o.MaxRetryDelaySeconds:F0} s, {failsafe}"),
+            columns,
+            [
+                ["outage (stop called → start returned)", F($"{o.OutageSeconds:F1} s"), ""],
+                ["backlog when the server returned", F($"{o.BacklogAtReturn:N0} readings"), ""],
+                ["server back → first reading processed",
+                    o.ResumedSeconds is { } resumed ? F($"{resumed:F1} s") : o.CatchUpSeconds is null ? F($"not within {o.CatchUpLimitSeconds:F0} s") : "–", ""],
+                ["catch-up: server back → readings processed ≥ offered so far − 1 s of readings",
+                    o.CatchUpSeconds is { } s ? F($"{s:F1} s") : F($"not within {o.CatchUpLimitSeconds:F0} s"), "≤ 15 s"],
+                ["lost: commands expected but never seen (distinct seen / expected)",
+                    F($"{o.Lost:N0} ({o.Distinct:N0} / {o.Expected:N0}{repeated})"), "0"],
+                ["failsafe Offs during the phase", F($"{o.FailsafeOffs:N0}"), "0"],
+                ["max reading → command latency (p99)",
+                    o.Latency.Samples == 0 ? "– (none timed)" : F($"{o.Latency.MaxMs:N0} ms ({o.Latency.P99Ms:N0} ms)"), ""],
+                ["readings offered / processed", F($"{o.Offer.Offered:N0} / {o.Processed:N0}{(o.Offer.Failed > 0 ? F($" ({o.Offer.Failed:N0} not acknowledged)") : "")}"), ""],
+                ["service stayed up (the phase completed, the silo stopped cleanly)", stayedUp, "yes"],
             ]);
     }
 

@@ -3,10 +3,12 @@ using System.Net.Sockets;
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Hosting;
+using HeaterOrleans.Silo.Ingress;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace HeaterOrleans.Bench;
 
@@ -42,6 +44,12 @@ internal sealed class ServiceVariant : IVariant
 
     /// <summary>The silo's <c>Storage:MaxConnections</c> as configured (from its environment: the bench passes none); null when unset.</summary>
     public string? MaxConnections => _silo.Services.GetRequiredService<IConfiguration>()["Storage:MaxConnections"];
+
+    /// <summary>The silo's <c>Ingress:MaxRetryDelay</c> as in force (the bench passes none: its default).</summary>
+    public TimeSpan MaxRetryDelay => _silo.Services.GetRequiredService<IOptions<IngressOptions>>().Value.MaxRetryDelay;
+
+    /// <summary>The silo's <c>Failsafe:StaleAfter</c>; null when its failsafe is off.</summary>
+    public TimeSpan? FailsafeAfter => _silo.Services.GetRequiredService<IOptions<FailsafeOptions>>().Value is { Enabled: true } f ? f.StaleAfter : null;
 
     /// <summary>Builds the silo without starting it, so a meter can watch it from its first record on.</summary>
     /// <param name="postgreSql">The phase's database (Npgsql connection string); null keeps the state in memory.</param>

@@ -16,6 +16,7 @@ public static class GrainMetrics
     private static long _active;
     private static long _writes;
     private static long _stale;
+    private static long _failsafeOffs;
 
     static GrainMetrics()
     {
@@ -31,6 +32,9 @@ public static class GrainMetrics
     /// <summary>Sensor state writes completed in this process.</summary>
     public static long Writes => Interlocked.Read(ref _writes);
 
+    /// <summary>Heaters the failsafe switched Off in this process (readable, unlike the counter: the bench takes its difference over a phase).</summary>
+    public static long FailsafeOffsTotal => Interlocked.Read(ref _failsafeOffs);
+
     /// <summary>Active sensor grains marked stale in this silo.</summary>
     public static long Stale => Interlocked.Read(ref _stale);
 
@@ -42,7 +46,11 @@ public static class GrainMetrics
 
     internal static void StoreFailed() => StoreFailures.Add(1);
 
-    internal static void FailsafeTriggered() => FailsafeOffs.Add(1);
+    internal static void FailsafeTriggered()
+    {
+        Interlocked.Increment(ref _failsafeOffs);
+        FailsafeOffs.Add(1);
+    }
 
     internal static void StaleChanged(bool stale)
     {

@@ -7,7 +7,8 @@ namespace HeaterOrleans.IntegrationTests;
 /// <summary>
 /// Keeps the benchmark runnable: every stage on a tiny workload (broker and producer in their own processes), every
 /// figure produced, nothing lost. No speed is asserted: this machine is shared. Nor is service-pg held to nothing
-/// lost: the bench has to report whatever its storage does, and that is the PostgreSQL tests' to judge.
+/// lost: the bench has to report whatever its storage does, and that is the PostgreSQL tests' to judge. The outage
+/// phase is left out (--Outage=0): its run is close to a minute at the least; its section is rendered from figures.
 /// </summary>
 public sealed class BenchSmokeTests
 {
@@ -17,7 +18,7 @@ public sealed class BenchSmokeTests
         var options = OptionsParser.Parse(
         [
             "--Readings=3000", "--Sensors=100", "--Partitions=4", "--Rate=200", "--LatencySeconds=1", "--WarmupSeconds=1", "--LatencySensors=10",
-            "--SettingSamples=3", "--MemorySensors=1000", $"--Output={Output()}",
+            "--SettingSamples=3", "--MemorySensors=1000", "--Outage=0", $"--Output={Output()}",
         ]);
 
         var report = await new BenchRun(options, _ => { }).RunAsync();
@@ -43,6 +44,8 @@ public sealed class BenchSmokeTests
         Assert.True(floor.Latency.Samples >= 150, $"only {floor.Latency.Samples} floor samples");
         Assert.Equal([BenchOptions.Peer, BenchOptions.Service, BenchOptions.ServicePg], report.Latency.Select(r => r.Name));
         Assert.All(report.Latency.Where(r => r.Name != BenchOptions.ServicePg), r => AssertNothingLost(r));
+        Assert.Null(report.Outage);
+        Assert.Null(report.OutageNote);
         Assert.True(report.SettingToEffect!.P50Ms > 0);
         var memory = Assert.Single(report.Memory);
         Assert.True(memory.ActiveSensors >= 1_000);
@@ -70,6 +73,30 @@ public sealed class BenchSmokeTests
         Assert.Throws<ArgumentException>(() => OptionsParser.Parse(["--Rat=5000"]));
         Assert.Throws<ArgumentException>(() => OptionsParser.Parse(["--Variants=service-pg", "--PostgreSql=none"]));
         Assert.True(OptionsParser.Parse(["--Sustained"]).VariantSet.SetEquals([BenchOptions.Service, BenchOptions.ServicePg]));
+        Assert.Throws<ArgumentException>(() => OptionsParser.Parse(["--Outage=-1"]));
+        Assert.Contains("--Outage", OptionsHelp.Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_outage_section_reports_its_figures()
+    {
+        var report = new BenchReport { Environment = RunEnvironment.Capture("test"), LatencyRate = 200, WarmupSeconds = 1 };
+        report.Outage = new OutageRun(
+            200, 10, 10, 30, 10.4, 2_100, 4.2, 9.5, 40, new ProducerResult(10_200, 0, 51, 5_100), 10_200, 5_100, 5_102, 5_099,
+            LatencyStats.Of([5.0, 12_000.0]))
+        {
+            MaxRetryDelaySeconds = 10, FailsafeAfterSeconds = 60, FailsafeOffs = 0, SiloStopSeconds = 0.6,
+        };
+
+        var markdown = ReportTable.Markdown(report);
+
+        Assert.Contains("**PostgreSQL outage", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 9.5 s | ≤ 15 s |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 1 (5,099 / 5,100, 3 repeated) | 0 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("yes (the silo stopped in 0.6 s)", markdown, StringComparison.Ordinal);
+        report.Outage = null;
+        report.OutageNote = "skipped: a server of the user's";
+        Assert.Contains("skipped: a server of the user's", ReportTable.Markdown(report), StringComparison.Ordinal);
     }
 
     /// <summary>Every reading offered was processed and every command it should cause arrived (half the readings).</summary>
