@@ -23,7 +23,7 @@ public sealed class IngressOptions
     /// <summary>First and longest wait between retries of a record whose processing failed transiently.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Attempts at a record that fails for a permanent reason (not an outage) before it goes to the
