@@ -20,7 +20,7 @@ public sealed class PostgreSqlGrainStorageTests(PostgresFixture postgres) : IAsy
     {
         _database = NpgsqlDataSource.Create(await postgres.Server.CreateDatabaseAsync());
         await PostgreSqlSchema.ApplyAsync(_database, default);
-        _batcher = new StateBatcher(_database, "test", owner: "silo-a", workers: 2, maxBatch: 500, NullLogger.Instance);
+        _batcher = new StateBatcher(_database, "test", owner: "silo-a", workers: 2, maxBatch: 500, delay: TimeSpan.FromMilliseconds(2), NullLogger.Instance);
         var serializer = new ServiceCollection().AddSerializer(s => s.AddAssembly(typeof(SensorState).Assembly)).BuildServiceProvider()
             .GetRequiredService<Serializer>();
         // No orleansstorage rows in this database: the legacy reader answers "none" without its ADO.NET provider.
@@ -84,7 +84,7 @@ public sealed class PostgreSqlGrainStorageTests(PostgresFixture postgres) : IAsy
         await _storage.WriteStateAsync("sensor", id, state);
         Assert.Equal(["true silo-a"], await RowAsync(id));
 
-        await using (var other = new StateBatcher(_database, "test", owner: "silo-b", workers: 1, maxBatch: 10, NullLogger.Instance))
+        await using (var other = new StateBatcher(_database, "test", owner: "silo-b", workers: 1, maxBatch: 10, delay: TimeSpan.Zero, NullLogger.Instance))
         {
             Assert.NotNull(await other.RunAsync(StateOperation.Read(id.ToString(), "sensor")));
         }

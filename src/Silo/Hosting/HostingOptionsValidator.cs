@@ -28,6 +28,11 @@ internal sealed class HostingOptionsValidator(IConfiguration configuration)
                        $"leaving a connection for membership (was {options.MaxConcurrentBatches}).");
         }
 
+        if (options.GroupCommitDelay < TimeSpan.Zero || options.GroupCommitDelay > TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Storage:GroupCommitDelay must be between 0 and 00:00:01 (was {options.GroupCommitDelay}).");
+        }
+
         if (options.MaxBatch is < 1 or > 10_000)
         {
             errors.Add($"Storage:MaxBatch must be between 1 and 10000 (was {options.MaxBatch}).");

@@ -23,6 +23,13 @@ public sealed class StorageOptions
     /// <summary>Grain state statements in flight at once (each on one connection); fewer than <see cref="MaxConnections"/>.</summary>
     public int MaxConcurrentBatches { get; set; } = 4;
 
+    /// <summary>
+    /// How long a batch waits for more operations once it has one, unless it is full: a write waits this much longer,
+    /// and the database commits (and flushes its log) that many times less often. A command is published before its
+    /// state is written, so this delay is not in the reading → command latency.
+    /// </summary>
+    public TimeSpan GroupCommitDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Grain states written (or read) by one statement at most.</summary>
     public int MaxBatch { get; set; } = 500;
 }

@@ -7,7 +7,7 @@ namespace HeaterOrleans.Silo.Storage;
 
 /// <summary>
 /// Wakes the heaters that a silo which is gone left On: their rows say the failsafe watches them and name an owner
-/// that is no longer a live member. Looks at start, on every membership change, and every half timeout (a wake-up
+/// that is no longer a live member. Looks at start, on every membership change, and every five timeouts (a wake-up
 /// that failed is tried again). A woken grain takes the row over on its read and gives the sensor a full timeout.
 /// </summary>
 internal sealed partial class FailsafeRecovery(
@@ -47,7 +47,9 @@ internal sealed partial class FailsafeRecovery(
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var interval = failsafe.Value.StaleAfter / 2;
+        // Each look is a scan of the state table (it has no index for this, to keep state writes in place), so
+        // besides membership changes only now and then: for a wake-up that failed.
+        var interval = failsafe.Value.StaleAfter * 5;
         var seen = MembershipVersion.MinValue;
         var last = TimeSpan.MinValue;
         using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1));

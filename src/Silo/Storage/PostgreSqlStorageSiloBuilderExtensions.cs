@@ -30,7 +30,7 @@ public static class PostgreSqlStorageSiloBuilderExtensions
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             var owner = sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString();
-            return new StateBatcher(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp), owner, storage.MaxConcurrentBatches, storage.MaxBatch,
+            return new StateBatcher(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp), owner, storage.MaxConcurrentBatches, storage.MaxBatch, storage.GroupCommitDelay,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger<StateBatcher>());
         });
         silo.Services.AddGrainStorage(name, (sp, key) =>

@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using HeaterOrleans.Silo.Diagnostics;
 using Npgsql;
-using NpgsqlTypes;
 using Orleans.Storage;
 
 namespace HeaterOrleans.Silo.Storage;
@@ -15,28 +14,24 @@ namespace HeaterOrleans.Silo.Storage;
 /// </summary>
 internal sealed class StateBatcher : IAsyncDisposable
 {
-    private const string WriteSql = """
-        WITH input AS (
-            SELECT * FROM unnest($2::varchar[], $3::varchar[], $4::bigint[], $5::bytea[], $6::boolean[])
-                AS i(grain_id, state_name, version, payload, watch)
-        ),
-        updated AS (
-            UPDATE heater_grain_state AS t
-               SET payload = i.payload, version = t.version + 1, watch = i.watch, owner = $7, modified_at = now()
-              FROM input AS i
-             WHERE t.service_id = $1 AND t.grain_id = i.grain_id AND t.state_name = i.state_name
-               AND i.version IS NOT NULL AND t.version = i.version
-            RETURNING t.grain_id, t.state_name, t.version
-        ),
-        inserted AS (
-            INSERT INTO heater_grain_state AS t (service_id, grain_id, state_name, version, payload, watch, owner)
-            SELECT $1, i.grain_id, i.state_name, 1, i.payload, i.watch, $7 FROM input AS i WHERE i.version IS NULL
-            ON CONFLICT DO NOTHING
-            RETURNING t.grain_id, t.state_name, t.version
-        )
-        SELECT grain_id, state_name, version FROM updated
-        UNION ALL
-        SELECT grain_id, state_name, version FROM inserted
+    // Plain statements over unnest(...): a common table expression feeding both an update and an insert was
+    // materialised and read as whole rows, visible in a profile of the server at 2,500 writes/s.
+    private const string UpdateSql = """
+        UPDATE heater_grain_state AS t
+           SET payload = i.payload, version = t.version + 1, watch = i.watch, owner = $7, modified_at = now()
+          FROM unnest($2::varchar[], $3::varchar[], $4::bigint[], $5::bytea[], $6::boolean[])
+               AS i(grain_id, state_name, version, payload, watch)
+         WHERE t.service_id = $1 AND t.grain_id = i.grain_id AND t.state_name = i.state_name AND t.version = i.version
+        RETURNING t.grain_id, t.state_name, t.version
+        """;
+
+    // A first write: a row already there (a racing activation wrote first) is not overwritten, and not returned.
+    private const string InsertSql = """
+        INSERT INTO heater_grain_state AS t (service_id, grain_id, state_name, version, payload, watch, owner)
+        SELECT $1, i.grain_id, i.state_name, 1, i.payload, i.watch, $6
+          FROM unnest($2::varchar[], $3::varchar[], $4::bytea[], $5::boolean[]) AS i(grain_id, state_name, payload, watch)
+        ON CONFLICT DO NOTHING
+        RETURNING t.grain_id, t.state_name, t.version
         """;
 
     // A read of a heater the failsafe watches makes this silo its owner, so the recovery leaves it alone.
@@ -64,13 +59,15 @@ internal sealed class StateBatcher : IAsyncDisposable
     private readonly string _serviceId;
     private readonly string _owner;
     private readonly int _maxBatch;
+    private readonly TimeSpan _delay;
     private readonly FailureSummary _failures;
     private readonly Channel<StateOperation> _queue = Channel.CreateUnbounded<StateOperation>();
     private readonly Task[] _workers;
     private long _roundTrips;
 
-    public StateBatcher(NpgsqlDataSource database, string serviceId, string owner, int workers, int maxBatch, ILogger logger)
+    public StateBatcher(NpgsqlDataSource database, string serviceId, string owner, int workers, int maxBatch, TimeSpan delay, ILogger logger)
     {
+        _delay = delay;
         _database = database;
         _serviceId = serviceId;
         _owner = owner;
@@ -107,16 +104,12 @@ internal sealed class StateBatcher : IAsyncDisposable
         {
             batch.Clear();
             keys.Clear();
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var operation))
+            Take(batch, keys, ref later);
+            if (batch.Count < _maxBatch && _delay > TimeSpan.Zero)
             {
-                // One row can be written once per statement: a second write of it (two activations racing) goes next.
-                if (operation.IsWrite && !keys.Add((operation.GrainId, operation.StateName)))
-                {
-                    (later ??= []).Add(operation);
-                    continue;
-                }
-
-                batch.Add(operation);
+                // Group commit: what arrives meanwhile shares this batch's round trip and log flush.
+                await Task.Delay(_delay);
+                Take(batch, keys, ref later);
             }
 
             await ExecuteAsync(batch);
@@ -129,6 +122,21 @@ internal sealed class StateBatcher : IAsyncDisposable
             }
 
             later?.Clear();
+        }
+    }
+
+    private void Take(List<StateOperation> batch, HashSet<(string, string)> keys, ref List<StateOperation>? later)
+    {
+        while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var operation))
+        {
+            // One row can be written once per statement: a second write of it (two activations racing) goes next.
+            if (operation.IsWrite && !keys.Add((operation.GrainId, operation.StateName)))
+            {
+                (later ??= []).Add(operation);
+                continue;
+            }
+
+            batch.Add(operation);
         }
     }
 
@@ -149,13 +157,19 @@ internal sealed class StateBatcher : IAsyncDisposable
                 (0, var s) => s,
                 (var g, _) => g,
             });
-            var writes = batch.Where(o => o.IsWrite).ToList();
+            var updates = batch.Where(o => o.IsWrite && o.Version is not null).ToList();
+            var inserts = batch.Where(o => o.IsWrite && o.Version is null).ToList();
             var reads = batch.Where(o => !o.IsWrite).ToList();
             await using var connection = await _database.OpenConnectionAsync();
             await using var command = new NpgsqlBatch(connection);
-            if (writes.Count > 0)
+            if (updates.Count > 0)
             {
-                command.BatchCommands.Add(WriteCommand(writes));
+                command.BatchCommands.Add(UpdateCommand(updates));
+            }
+
+            if (inserts.Count > 0)
+            {
+                command.BatchCommands.Add(InsertCommand(inserts));
             }
 
             if (reads.Count > 0)
@@ -164,12 +178,19 @@ internal sealed class StateBatcher : IAsyncDisposable
             }
 
             await using var reader = await command.ExecuteReaderAsync();
-            if (writes.Count > 0)
+            var written = new Dictionary<(string, string), long>(updates.Count + inserts.Count);
+            foreach (var _ in new[] { updates, inserts }.Where(w => w.Count > 0))
             {
-                await CompleteWritesAsync(reader, writes);
+                while (await reader.ReadAsync())
+                {
+                    written[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+                }
+
                 await reader.NextResultAsync();
             }
 
+            CompleteWrites(written, updates);
+            CompleteWrites(written, inserts);
             if (reads.Count > 0)
             {
                 await CompleteReadsAsync(reader, reads);
@@ -185,16 +206,29 @@ internal sealed class StateBatcher : IAsyncDisposable
         }
     }
 
-    private NpgsqlBatchCommand WriteCommand(List<StateOperation> writes) => new(WriteSql)
+    private NpgsqlBatchCommand UpdateCommand(List<StateOperation> updates) => new(UpdateSql)
     {
         Parameters =
         {
             new() { Value = _serviceId },
-            new() { Value = writes.Select(o => o.GrainId).ToArray() },
-            new() { Value = writes.Select(o => o.StateName).ToArray() },
-            new() { Value = writes.Select(o => o.Version).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
-            new() { Value = writes.Select(o => o.Payload!).ToArray() },
-            new() { Value = writes.Select(o => o.Watch).ToArray() },
+            new() { Value = updates.Select(o => o.GrainId).ToArray() },
+            new() { Value = updates.Select(o => o.StateName).ToArray() },
+            new() { Value = updates.Select(o => o.Version!.Value).ToArray() },
+            new() { Value = updates.Select(o => o.Payload!).ToArray() },
+            new() { Value = updates.Select(o => o.Watch).ToArray() },
+            new() { Value = _owner },
+        },
+    };
+
+    private NpgsqlBatchCommand InsertCommand(List<StateOperation> inserts) => new(InsertSql)
+    {
+        Parameters =
+        {
+            new() { Value = _serviceId },
+            new() { Value = inserts.Select(o => o.GrainId).ToArray() },
+            new() { Value = inserts.Select(o => o.StateName).ToArray() },
+            new() { Value = inserts.Select(o => o.Payload!).ToArray() },
+            new() { Value = inserts.Select(o => o.Watch).ToArray() },
             new() { Value = _owner },
         },
     };
@@ -211,14 +245,8 @@ internal sealed class StateBatcher : IAsyncDisposable
     };
 
     /// <summary>A write whose row came back is done; one that did not lost a race on the version (an ETag conflict).</summary>
-    private static async Task CompleteWritesAsync(NpgsqlDataReader reader, List<StateOperation> writes)
+    private static void CompleteWrites(Dictionary<(string, string), long> written, List<StateOperation> writes)
     {
-        var written = new Dictionary<(string, string), long>(writes.Count);
-        while (await reader.ReadAsync())
-        {
-            written[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
-        }
-
         foreach (var write in writes)
         {
             if (written.TryGetValue((write.GrainId, write.StateName), out var version))
