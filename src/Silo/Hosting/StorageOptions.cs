@@ -24,11 +24,11 @@ public sealed class StorageOptions
     public int MaxConcurrentBatches { get; set; } = 4;
 
     /// <summary>
-    /// How long a batch waits for more operations once it has one, unless it is full: a write waits this much longer,
-    /// and the database commits (and flushes its log) that many times less often. A command is published before its
-    /// state is written, so this delay is not in the reading → command latency.
+    /// How long a batch waits for more operations once it has one, unless it is full. Off by default: under load
+    /// batches fill by themselves, and at 5,000 readings/s a 2 ms wait made the latency tail worse, not better
+    /// (p99 404 and 476 ms against 110 and 238 ms without, in alternating 30 s bench runs).
     /// </summary>
-    public TimeSpan GroupCommitDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+    public TimeSpan GroupCommitDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Grain states written (or read) by one statement at most.</summary>
     public int MaxBatch { get; set; } = 500;
