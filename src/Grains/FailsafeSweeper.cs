@@ -39,18 +39,6 @@ public sealed partial class FailsafeSweeper : IDisposable
     /// <summary>Tells a grain whether a call comes from its own silo's sweeper.</summary>
     public Guid Instance { get; } = Guid.NewGuid();
 
-    /// <summary>Heaters watched in this silo.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _watches.Count;
-            }
-        }
-    }
-
     /// <summary>Starts watching a sensor last heard at <paramref name="heardAt"/>; replaces an earlier activation's watch.</summary>
     public FailsafeWatch Watch(long sensorId, DateTimeOffset heardAt)
     {

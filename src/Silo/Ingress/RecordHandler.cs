@@ -23,7 +23,6 @@ internal sealed partial class RecordHandler : IDisposable
     private readonly DeadLetterPublisher _deadLetters;
     private readonly HeaterMetrics _metrics;
     private readonly IngressOptions _options;
-    private readonly ILogger<RecordHandler> _logger;
     private readonly FailureSummary _retries;
     private readonly ResiliencePipeline _retry;
     private readonly BatchingLanes<int, PendingRecord> _lanes;
@@ -45,7 +44,6 @@ internal sealed partial class RecordHandler : IDisposable
         _deadLetters = deadLetters;
         _metrics = metrics;
         _options = options.Value;
-        _logger = logger;
         // The message is enough here: the component that failed has logged the details. One line per interval, as an
         // outage fails every record in flight, each again on every retry.
         _retries = new FailureSummary(logger, "Record processing (retried with backoff)", TimeSpan.FromSeconds(10));

@@ -18,7 +18,7 @@ internal sealed class PostgreSqlGrainStorage(
         if (await batcher.RunAsync(StateOperation.Read(grainId.ToString(), stateName)) is { } row)
         {
             grainState.State = serializer.Deserialize<T>(new BinaryData(row.Payload));
-            grainState.ETag = row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            grainState.ETag = ETag(row.Version);
             grainState.RecordExists = true;
             return;
         }
@@ -33,7 +33,7 @@ internal sealed class PostgreSqlGrainStorage(
         var payload = serializer.Serialize(grainState.State).ToArray();
         var watched = grainState.State is IWatchedState { Watched: true };
         var row = await batcher.RunAsync(StateOperation.Write(grainId.ToString(), stateName, Version(grainState.ETag), payload, watched));
-        grainState.ETag = row!.Value.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.ETag = ETag(row!.Value.Version);
         grainState.RecordExists = true;
     }
 
@@ -50,15 +50,15 @@ internal sealed class PostgreSqlGrainStorage(
             command.Parameters.Add(new() { Value = version });
             if (await command.ExecuteNonQueryAsync() == 0)
             {
-                throw new InconsistentStateException(
-                    $"Grain state {grainId} ({stateName}) was written by someone else since version {version} was read",
-                    storedEtag: "unknown", currentEtag: grainState.ETag);
+                throw StateBatcher.Conflict(grainId.ToString(), stateName, version);
             }
         }
 
         grainState.ETag = null;
         grainState.RecordExists = false;
     }
+
+    private static string ETag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static long? Version(string? etag) =>
         etag is null ? null : long.Parse(etag, System.Globalization.CultureInfo.InvariantCulture);

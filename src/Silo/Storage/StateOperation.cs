@@ -20,6 +20,9 @@ internal sealed class StateOperation
 
     public string StateName { get; }
 
+    /// <summary>The row: one per grain and state.</summary>
+    public (string GrainId, string StateName) Key => (GrainId, StateName);
+
     public bool IsWrite { get; }
 
     public long? Version { get; }
