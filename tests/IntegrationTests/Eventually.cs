@@ -35,6 +35,31 @@ public static class Eventually
         }
     }
 
+    /// <summary>
+    /// Calls <paramref name="action"/> until it succeeds, as the ingress retries a record: a broker just set up again
+    /// may take a while (a busy machine, a reconnect backoff) before it takes a record.
+    /// </summary>
+    public static async Task Succeeds(Func<Task> action, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"Timed out after {timeout} waiting for {what}; last error: {e}");
+            }
+        }
+    }
+
     public static Task True(Func<bool> condition, TimeSpan timeout, string what) =>
         Get(condition, ok => ok, timeout, what);
 }

@@ -109,9 +109,11 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
     [InlineData("desired=21", "JSON object")]
     [InlineData("""{"desired":21.5,"upDelta":0.5""", "not a valid JSON")]
     [InlineData("""{"desired":"NaN","upDelta":0.5,"downDelta":0.5}""", "desired must be finite")]
-    [InlineData("""{"desired":21.5,"upDelta":-1,"downDelta":0.5}""", "upDelta must be finite and >= 0")]
+    [InlineData("""{"desired":21.5,"upDelta":-1,"downDelta":0.5}""", "upDelta must be within 0…10")]
+    [InlineData("""{"desired":210,"upDelta":0.5,"downDelta":0.5}""", "desired must be within -30…60 (was 210)")]
+    [InlineData("""{"desired":21.5}""", "lacks upDelta, downDelta")]
     [InlineData("""{"desired":21.5,"temperature":3}""", "not a valid JSON")]
-    [InlineData("""{"sensorID":99,"desired":21.5}""", "differs from sensor 305")]
+    [InlineData("""{"sensorID":99,"desired":21.5,"upDelta":0.5,"downDelta":0.5}""", "differs from sensor 305")]
     public async Task Put_rejects_an_invalid_setting_with_a_clear_message(string body, string message)
     {
         using var put = service.Authorized(HttpMethod.Put, "/sensors/305/setting");
@@ -120,6 +122,22 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // chunked: no Content-Length to refuse it by
+    public async Task Put_refuses_a_body_over_4_KB(bool withLength)
+    {
+        var body = $$"""{"desired":21.5,"upDelta":0.5,"downDelta":0.5,"x":"{{new string('x', 5000)}}"}""";
+        using var put = service.Authorized(HttpMethod.Put, "/sensors/305/setting");
+        put.Content = withLength
+            ? new StringContent(body, Encoding.UTF8, "application/json")
+            : new StreamContent(new UnseekableStream(Encoding.UTF8.GetBytes(body)));
+        var response = await service.Http.SendAsync(put);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("at most 4096 bytes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -105,7 +105,8 @@ public sealed class SensorGrainTests : IAsyncLifetime
         }
 
         Assert.Null((await sensor.GetSnapshotAsync())!.LastAction);
-        await sensor.ApplyReadingAsync(Reading(25));      // the caller's retry sends it
+        // The caller's retry sends it (once the broker, back up, takes records again).
+        await Eventually.Succeeds(() => sensor.ApplyReadingAsync(Reading(25)), TimeSpan.FromSeconds(60), "the reading to go through once the broker is back");
 
         Assert.Equal([HeaterCommand.Off], CommandsFor(106));
         Assert.Equal(HeaterAction.Off, (await sensor.GetSnapshotAsync())!.LastAction);

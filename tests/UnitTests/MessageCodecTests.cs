@@ -65,13 +65,17 @@ public class MessageCodecTests
     [InlineData("{\"sensorID\":7,\"desired\":21.5", "not a valid JSON")]
     [InlineData("{\"sensorID\":7,\"desire\":21.5}", "not a valid JSON")]
     [InlineData("{\"sensorID\":\"seven\",\"desired\":21.5}", "not a valid JSON")]
-    [InlineData("{\"sensorID\":0,\"desired\":21.5}", "sensorID must be > 0")]
-    [InlineData("{\"sensorID\":-4,\"desired\":21.5}", "sensorID must be > 0")]
-    [InlineData("{\"sensorID\":7,\"desired\":\"NaN\"}", "desired must be finite")]
-    [InlineData("{\"sensorID\":7,\"desired\":\"Infinity\"}", "desired must be finite")]
-    [InlineData("{\"sensorID\":7,\"desired\":20,\"upDelta\":-0.5}", "upDelta must be finite and >= 0")]
-    [InlineData("{\"sensorID\":7,\"desired\":20,\"downDelta\":\"-Infinity\"}", "downDelta must be finite and >= 0")]
-    [InlineData("{}", "sensorID must be > 0")]
+    [InlineData("{\"sensorID\":0,\"desired\":21.5,\"upDelta\":0,\"downDelta\":0}", "sensorID must be > 0")]
+    [InlineData("{\"sensorID\":-4,\"desired\":21.5,\"upDelta\":0,\"downDelta\":0}", "sensorID must be > 0")]
+    [InlineData("{\"sensorID\":7,\"desired\":\"NaN\",\"upDelta\":0,\"downDelta\":0}", "desired must be finite")]
+    [InlineData("{\"sensorID\":7,\"desired\":\"Infinity\",\"upDelta\":0,\"downDelta\":0}", "desired must be finite")]
+    [InlineData("{\"sensorID\":7,\"desired\":20,\"upDelta\":-0.5,\"downDelta\":0}", "upDelta must be within 0…10 (was -0.5)")]
+    [InlineData("{\"sensorID\":7,\"desired\":20,\"upDelta\":0,\"downDelta\":\"-Infinity\"}", "downDelta must be finite")]
+    [InlineData("{\"sensorID\":7,\"desired\":20,\"upDelta\":0.5,\"downDelta\":10.5}", "downDelta must be within 0…10 (was 10.5)")]
+    [InlineData("{\"sensorID\":7,\"desired\":210,\"upDelta\":0.5,\"downDelta\":0.5}", "desired must be within -30…60 (was 210)")]
+    [InlineData("{\"sensorID\":7,\"desired\":-31,\"upDelta\":0.5,\"downDelta\":0.5}", "desired must be within -30…60 (was -31)")]
+    [InlineData("{}", "lacks sensorID, desired, upDelta, downDelta")]
+    [InlineData("{\"sensorID\":7,\"desired\":20}", "lacks upDelta, downDelta")]
     public void Rejects_invalid_settings_with_a_reason(string value, string reason)
     {
         var decoded = MessageCodec.DecodeSetting(Utf8(value));
@@ -82,12 +86,50 @@ public class MessageCodecTests
     [Theory]
     [InlineData("{\"sensorID\":7,\"temperature\":\"NaN\"}", "temperature must be finite")]
     [InlineData("{\"sensorID\":0,\"temperature\":20}", "sensorID must be > 0")]
+    [InlineData("{\"sensorID\":7,\"temperature\":100.5}", "temperature must be within -50…100 (was 100.5)")]
+    [InlineData("{\"sensorID\":7,\"temperature\":-273.15}", "temperature must be within -50…100 (was -273.15)")]
+    // Not a reading of 0 °C, which would switch the heater On.
+    [InlineData("{\"sensorID\":7}", "JSON SensorData lacks temperature")]
     [InlineData("not a reading", "")]
     public void Rejects_invalid_readings_with_a_reason(string value, string reason)
     {
         var decoded = MessageCodec.DecodeReading(Utf8(value));
         Assert.False(decoded.IsValid);
         Assert.Contains(reason, decoded.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Protobuf_keeps_proto3_semantics_and_json_takes_the_field_s_proto_name_too()
+    {
+        // Original producers omit zeros: a reading of 0 °C is just the sensor ID on the wire.
+        Assert.Equal(new SensorData { SensorID = 7 }, MessageCodec.DecodeReading([0x08, 0x07]).Message);
+        Assert.True(MessageCodec.DecodeReading(Utf8("""{"sensorID":7,"temperature":0}""")).IsValid);
+        // A setting by URL needs no sensorID in its body, but every other field.
+        Assert.True(MessageCodec.DecodeSettingFor(7, Utf8("""{"desired":21,"upDelta":0.5,"downDelta":0.5}""")).IsValid);
+        Assert.Contains("lacks downDelta", MessageCodec.DecodeSettingFor(7, Utf8("""{"desired":21,"upDelta":0.5}""")).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Limits_are_configurable()
+    {
+        var limits = new ValueLimits { MinTemperature = -10, MaxTemperature = 200, MinDesired = 40, MaxDesired = 90, MaxDelta = 20 };
+
+        Assert.True(MessageCodec.DecodeReading(Utf8("""{"sensorID":7,"temperature":150}"""), limits).IsValid);
+        Assert.Contains("within -10…200", MessageCodec.DecodeReading(Utf8("""{"sensorID":7,"temperature":-20}"""), limits).Error, StringComparison.Ordinal);
+        Assert.True(MessageCodec.DecodeSetting(Utf8("""{"sensorID":7,"desired":85,"upDelta":15,"downDelta":1}"""), limits).IsValid);
+        Assert.Contains("desired must be within 40…90", MessageCodec.DecodeSetting(Utf8("""{"sensorID":7,"desired":20,"upDelta":1,"downDelta":1}"""), limits).Error, StringComparison.Ordinal);
+        Assert.Empty(limits.Problems());
+        Assert.NotEmpty(new ValueLimits { MinDesired = 60, MaxDesired = 60 }.Problems());
+    }
+
+    [Fact]
+    public void A_reason_that_echoes_huge_input_is_capped()
+    {
+        var name = new string('x', 500_000);
+        var decoded = MessageCodec.DecodeReading(Utf8($$"""{"{{name}}":1}"""));
+
+        Assert.False(decoded.IsValid);
+        Assert.InRange(decoded.Error!.Length, 100, ReasonText.MaxLength);
     }
 
     [Fact]

@@ -8,5 +8,5 @@ public readonly record struct DecodeResult<T>(T? Message, string? Error)
 
     public static DecodeResult<T> Valid(T message) => new(message, null);
 
-    public static DecodeResult<T> Invalid(string error) => new(null, error);
+    public static DecodeResult<T> Invalid(string error) => new(null, ReasonText.Cap(error));
 }

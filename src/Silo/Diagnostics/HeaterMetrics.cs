@@ -21,6 +21,8 @@ public sealed class HeaterMetrics
     private static readonly Counter<long> Commands = Meter.CreateCounter<long>("heater.commands", description: "Commands acknowledged by the broker, by action");
     private static readonly Counter<long> DeadLetters =
         Meter.CreateCounter<long>("heater.deadlettered", description: "Records sent to the dead-letter topic, by source topic and reason");
+    private static readonly Counter<long> DeadLettersRefused = Meter.CreateCounter<long>(
+        "heater.deadletter.refused", description: "Records the dead-letter topic refused even as a stub (e.g. no write access), skipped with an error log, by source topic");
     private static readonly Histogram<double> Latency = Meter.CreateHistogram<double>(
         "heater.command.latency", unit: "ms", description: "From the Kafka timestamp of a reading to the broker's ack of the command it caused");
 
@@ -68,6 +70,9 @@ public sealed class HeaterMetrics
         Interlocked.Increment(ref _deadLetteredTotal);
         DeadLetters.Add(1, new KeyValuePair<string, object?>("topic", sourceTopic), new KeyValuePair<string, object?>("reason", reason));
     }
+
+    public void DeadLetterRefused(string sourceTopic) =>
+        DeadLettersRefused.Add(1, new KeyValuePair<string, object?>("topic", sourceTopic));
 
     public void CommandLatency(TimeSpan latency) => Latency.Record(latency.TotalMilliseconds);
 

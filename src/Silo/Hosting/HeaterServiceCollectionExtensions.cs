@@ -1,3 +1,4 @@
+using HeaterOrleans.Contracts.Codec;
 using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Health;
 using HeaterOrleans.Silo.Http;
@@ -23,6 +24,7 @@ public static class HeaterServiceCollectionExtensions
         // Started first, so the broker's address is printed before anything else talks to it.
         services.AddSingleton<KafkaClientFactory>();
         services.AddHostedService(sp => sp.GetRequiredService<KafkaClientFactory>());
+        services.AddValidatedOptions<ValueLimits, ValueLimitsValidator>(configuration, ValueLimits.SectionName);
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<SettingsPublisher>();
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Confluent.Kafka;
+using ErrorCode = Confluent.Kafka.ErrorCode;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -29,4 +30,16 @@ internal static class FailureClassifier
         return exception.GetBaseException() is not (ArgumentException or FormatException or InvalidCastException
             or NotSupportedException or NotImplementedException or NullReferenceException or OverflowException);
     }
+
+    /// <summary>
+    /// Whether the broker (or the client, before sending) refused a produced record for what it is, or for where it
+    /// goes, rather than for the state of the cluster: sending the same record again gets the same answer.
+    /// </summary>
+    public static bool IsRefusedRecord(KafkaException exception) =>
+        IsTooLarge(exception) || exception.Error.Code is ErrorCode.InvalidRecord or ErrorCode.InvalidMsg
+            or ErrorCode.TopicAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed or ErrorCode.Local_InvalidArg;
+
+    /// <summary>Whether a produced record was refused for its size.</summary>
+    public static bool IsTooLarge(KafkaException exception) =>
+        exception.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.InvalidMsgSize or ErrorCode.RecordListTooLarge;
 }

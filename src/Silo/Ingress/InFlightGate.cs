@@ -60,10 +60,19 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
                     return false;
                 }
 
-                if (consumer.Consume(TimeSpan.Zero) is { IsPartitionEOF: false } early)
+                try
                 {
-                    consumer.Seek(early.TopicPartitionOffset);
-                    consumer.Pause([early.TopicPartition]);
+                    if (consumer.Consume(TimeSpan.Zero) is { IsPartitionEOF: false } early)
+                    {
+                        consumer.Seek(early.TopicPartitionOffset);
+                        consumer.Pause([early.TopicPartition]);
+                    }
+                }
+                catch (KafkaException e) when (!e.Error.IsFatal)
+                {
+                    // As in the main loop: a consume error (a broker hiccup, an unreadable batch) is reported and
+                    // polling goes on; it must not end the ingress.
+                    LogConsumeFailed(logger, e, e.Error.Reason);
                 }
 
                 whilePaused();
@@ -80,6 +89,9 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingress paused: {MaxInFlight} records in flight for over a second")]
     private static partial void LogPaused(ILogger logger, int maxInFlight);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress consume failed while paused: {Reason}")]
+    private static partial void LogConsumeFailed(ILogger logger, Exception exception, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingress resumed")]
     private static partial void LogResumed(ILogger logger);

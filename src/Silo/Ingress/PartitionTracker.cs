@@ -64,7 +64,16 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
         {
             if (offsets.TakeCommittable() is { } next)
             {
-                consumer.StoreOffset(new TopicPartitionOffset(partition, next));
+                try
+                {
+                    consumer.StoreOffset(new TopicPartitionOffset(partition, next));
+                }
+                catch (KafkaException e)
+                {
+                    // E.g. the partition was just taken away: the next owner starts from the last commit, which is
+                    // safe. A throw here would end the consume loop.
+                    LogStoreFailed(logger, e, partition.ToString(), e.Error.Reason);
+                }
             }
         }
     }
@@ -109,11 +118,18 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
         _nextLagMeasurement = now + 1000;
         foreach (var partition in _partitions.Keys)
         {
-            var high = consumer.GetWatermarkOffsets(partition).High;
-            var position = consumer.Position(partition);
-            if (high != Offset.Unset && position != Offset.Unset)
+            try
             {
-                metrics.Lag[partition] = Math.Max(0, high.Value - position.Value);
+                var high = consumer.GetWatermarkOffsets(partition).High;
+                var position = consumer.Position(partition);
+                if (high != Offset.Unset && position != Offset.Unset)
+                {
+                    metrics.Lag[partition] = Math.Max(0, high.Value - position.Value);
+                }
+            }
+            catch (KafkaException)
+            {
+                // A gauge is not worth the consume loop: measured again in a second.
             }
         }
 
@@ -126,6 +142,9 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
 
         _lagMeasured.UnionWith(_partitions.Keys);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress could not store the offset of {Partition}: {Reason}")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string partition, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress offset commit failed: {Reason}")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, string reason);

@@ -27,6 +27,7 @@ internal sealed partial class RecordHandler : IDisposable
     private readonly ResiliencePipeline _retry;
     private readonly BatchingLanes<int, PendingRecord> _lanes;
     private readonly string _readingsTopic;
+    private readonly ValueLimits _limits;
 
     // Cancels the processing of records still in flight once a stop has waited the drain timeout for them.
     private readonly CancellationTokenSource _abandon = new();
@@ -37,6 +38,7 @@ internal sealed partial class RecordHandler : IDisposable
         DeadLetterPublisher deadLetters,
         HeaterMetrics metrics,
         IOptions<IngressOptions> options,
+        IOptions<ValueLimits> limits,
         IConfiguration configuration,
         ILogger<RecordHandler> logger)
     {
@@ -44,6 +46,7 @@ internal sealed partial class RecordHandler : IDisposable
         _deadLetters = deadLetters;
         _metrics = metrics;
         _options = options.Value;
+        _limits = limits.Value;
         // The message is enough here: the component that failed has logged the details. One line per interval, as an
         // outage fails every record in flight, each again on every retry.
         _retries = new FailureSummary(logger, "Record processing (retried with backoff)", TimeSpan.FromSeconds(10));
@@ -83,7 +86,7 @@ internal sealed partial class RecordHandler : IDisposable
         int sensorId;
         if (record.Topic == _readingsTopic)
         {
-            var reading = MessageCodec.DecodeReading(value);
+            var reading = MessageCodec.DecodeReading(value, _limits);
             if (!reading.IsValid)
             {
                 return DeadLetterAsync(record, DeadLetterPublisher.Invalid, reading.Error!, abandonToken);
@@ -95,7 +98,7 @@ internal sealed partial class RecordHandler : IDisposable
         }
         else
         {
-            var setting = MessageCodec.DecodeSetting(value);
+            var setting = MessageCodec.DecodeSetting(value, _limits);
             if (!setting.IsValid)
             {
                 return DeadLetterAsync(record, DeadLetterPublisher.Invalid, setting.Error!, abandonToken);
