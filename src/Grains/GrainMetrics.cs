@@ -13,6 +13,9 @@ public static class GrainMetrics
     private static readonly Counter<long> FailsafeOffs =
         Meter.CreateCounter<long>("heater.failsafe.triggered", description: "Heaters switched Off because their sensor went silent");
 
+    private static readonly Counter<long> FencedUpdates = Meter.CreateCounter<long>(
+        "heater.updates.fenced", description: "Records a sensor grain skipped because it had applied them before (a replay, a rebalance, a duplicate)");
+
     private static long _active;
     private static long _writes;
     private static long _stale;
@@ -45,6 +48,8 @@ public static class GrainMetrics
     internal static void Stored() => Interlocked.Increment(ref _writes);
 
     internal static void StoreFailed() => StoreFailures.Add(1);
+
+    internal static void Fenced() => FencedUpdates.Add(1);
 
     internal static void FailsafeTriggered()
     {

@@ -33,10 +33,6 @@ public sealed partial class SensorGrain(
     // before anything else happens, so every decision starts from the last action actually sent.
     private bool _unstored;
 
-    // The last record applied from each topic's partition, in this activation: a retried batch resumes after it.
-    private UpdatePosition _readingsApplied = UpdatePosition.None;
-    private UpdatePosition _settingsApplied = UpdatePosition.None;
-
     private int SensorId => (int)this.GetPrimaryKeyLong();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -83,12 +79,16 @@ public sealed partial class SensorGrain(
         }
 
         await StoreAsync();
+        var current = state.State;
         foreach (var update in updates.Value)
         {
             var isReading = update.Reading is not null;
-            if ((isReading ? _readingsApplied : _settingsApplied).Covers(update))
+            if (UpdateFence.Covers(isReading ? current.ReadingsApplied : current.SettingsApplied, update))
             {
-                continue; // done by an earlier attempt of this batch
+                // Applied before: by an earlier attempt of this batch, or before a crash, a rebalance or a duplicate
+                // send. Applying it again could flip the heater back to an old action.
+                GrainMetrics.Fenced();
+                continue;
             }
 
             if (update.Reading is { } reading)
@@ -102,13 +102,17 @@ public sealed partial class SensorGrain(
                 _unstored = true;
             }
 
+            // Stored with the next write: with a command's or a setting's, before the call returns; otherwise it rides
+            // along later (a replay of a reading that changed nothing changes nothing again).
             if (isReading)
             {
-                _readingsApplied = UpdatePosition.Of(update);
+                current.ReadingsApplied = UpdateFence.Advance(current.ReadingsApplied, update);
+                _informationalDirty = true;
             }
             else
             {
-                _settingsApplied = UpdatePosition.Of(update);
+                current.SettingsApplied = UpdateFence.Advance(current.SettingsApplied, update);
+                _informationalDirty = true;
             }
         }
 

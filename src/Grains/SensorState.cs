@@ -25,6 +25,12 @@ public sealed class SensorState : IWatchedState
     /// <summary>When the failsafe switched the heater Off because the sensor went silent; cleared by the next reading.</summary>
     [Id(5)] public DateTimeOffset? StaleSince { get; set; }
 
+    /// <summary>The last reading applied per source partition: a replayed or repeated reading is skipped.</summary>
+    [Id(6)] public UpdatePosition[] ReadingsApplied { get; set; } = [];
+
+    /// <summary>The last setting applied per source partition.</summary>
+    [Id(7)] public UpdatePosition[] SettingsApplied { get; set; } = [];
+
     /// <summary>The failsafe watches a heater while it is On (not stored: derived).</summary>
     public bool Watched => LastAction == HeaterAction.On;
 }

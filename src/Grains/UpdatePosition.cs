@@ -2,14 +2,17 @@ using HeaterOrleans.Contracts;
 
 namespace HeaterOrleans.Grains;
 
-/// <summary>The position of the last update a grain applied from one topic: its source partition and offset.</summary>
-internal readonly record struct UpdatePosition(int Source, long Offset)
+/// <summary>The last update a grain applied from one source partition: its offset and Kafka timestamp.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct UpdatePosition([property: Id(0)] int Source, [property: Id(1)] long Offset, [property: Id(2)] long Timestamp)
 {
-    public static readonly UpdatePosition None = new(SensorUpdate.Unpositioned, -1);
+    public static UpdatePosition Of(SensorUpdate update) => new(update.Source, update.Offset, update.Timestamp);
 
-    public static UpdatePosition Of(SensorUpdate update) => new(update.Source, update.Offset);
-
-    /// <summary>Whether <paramref name="update"/> comes from the same partition at or before this position.</summary>
+    /// <summary>
+    /// Whether <paramref name="update"/> comes from this partition at or before this position. The timestamp must not
+    /// be newer either: a topic deleted and created again starts its offsets anew, and its records are new ones, not
+    /// a replay.
+    /// </summary>
     public bool Covers(SensorUpdate update) =>
-        update.Source != SensorUpdate.Unpositioned && update.Source == Source && update.Offset <= Offset;
+        update.Source == Source && update.Offset <= Offset && update.Timestamp <= Timestamp;
 }

@@ -150,6 +150,37 @@ public sealed class SensorGrainTests : IAsyncLifetime
         Assert.Equal(["1", "2", "3", "4"], _sensors.CommandRecordsFor(108).Select(r => TestBroker.Header(r, CommandHeaders.Sequence)));
     }
 
+    [Fact]
+    public async Task A_replay_after_reactivation_changes_nothing_and_sends_nothing()
+    {
+        var sensor = Sensor(109);
+        static SensorUpdate At(long offset, double t) => SensorUpdate.Of(Reading(t), source: 2, offset, timestamp: 1_000 + offset);
+        await sensor.ApplyAsync(new([SensorUpdate.Of(Band20, source: 5, offset: 0, timestamp: 1_000)]));
+        await sensor.ApplyAsync(new([At(10, 25), At(11, 18), At(12, 20)]));      // Off, On, nothing
+        await _sensors.Cluster.DeactivateAsync(sensor);                            // a crash: the consumer resumes earlier
+        await _sensors.Cluster.WaitForDeactivationAsync(sensor);
+
+        // The replay: without the stored fence the old Off would go out again, then the On.
+        await sensor.ApplyAsync(new([SensorUpdate.Of(Band20, source: 5, offset: 0, timestamp: 1_000)]));
+        await sensor.ApplyAsync(new([At(10, 25), At(11, 18)]));
+        await sensor.ApplyAsync(new([At(12, 20), At(13, 25)]));                    // only offset 13 is new: Off
+
+        Assert.Equal([HeaterCommand.Off, HeaterCommand.On, HeaterCommand.Off], CommandsFor(109));
+    }
+
+    [Fact]
+    public async Task A_topic_created_again_starts_offsets_anew_and_is_not_mistaken_for_a_replay()
+    {
+        var sensor = Sensor(110);
+        await sensor.ApplyAsync(new([SensorUpdate.Of(Band20, source: 1, offset: 0, timestamp: 1_000)]));
+        await sensor.ApplyAsync(new([SensorUpdate.Of(Reading(25), source: 1, offset: 500, timestamp: 2_000)]));
+
+        // Low offsets again, but newer records: applied.
+        await sensor.ApplyAsync(new([SensorUpdate.Of(Reading(18), source: 1, offset: 3, timestamp: 9_000)]));
+
+        Assert.Equal([HeaterCommand.Off, HeaterCommand.On], CommandsFor(110));
+    }
+
     private ISensorGrain Sensor(int id) => _sensors.Sensor(id);
 
     private static SensorReading Reading(double t) => new(t, DateTimeOffset.UtcNow);

@@ -34,5 +34,5 @@ public sealed record ChaosReport
     /// <summary>Input records (readings, settings, garbage) per second over <see cref="ProcessingSeconds"/>.</summary>
     public double RecordsPerSecond { get; init; }
 
-    public bool Passed => CaughtUp && Output is { Lost: 0, GarbageMissing.Count: 0, UnexpectedDeadLetters.Count: 0, MalformedCommands: 0 };
+    public bool Passed => CaughtUp && Output is { Lost: 0, Spurious: 0, GarbageMissing.Count: 0, UnexpectedDeadLetters.Count: 0, MalformedCommands: 0 };
 }

@@ -11,7 +11,11 @@ public sealed record CheckResult
 
     public List<LostSensor> LostSensors { get; init; } = [];
 
-    public int Duplicates { get; init; }
+    /// <summary>Exact repeats of the command before (same sequence number): acknowledged, but its state write was lost.</summary>
+    public int Repeats { get; init; }
+
+    /// <summary>Commands beyond the model's that are not exact repeats: a replay applied twice. Fails the run.</summary>
+    public int Spurious { get; init; }
 
     /// <summary>Commands whose key is not their sensor ID, or for a sensor the workload does not have.</summary>
     public int MalformedCommands { get; init; }

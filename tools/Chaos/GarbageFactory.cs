@@ -8,8 +8,10 @@ namespace HeaterOrleans.Chaos;
 /// <summary>Values the service must dead-letter, one kind of mistake each.</summary>
 internal static class GarbageFactory
 {
-    public static (string Kind, byte[] Value) Reading(Random random, int sensorId) => random.Next(5) switch
+    public static (string Kind, byte[] Value) Reading(Random random, int sensorId) => random.Next(7) switch
     {
+        5 => ("implausible-temperature", new SensorData { SensorID = sensorId, Temperature = 150 }.ToByteArray()),
+        6 => ("json-missing-temperature", Utf8($"{{\"sensorID\":{sensorId}}}")),
         0 => ("random-bytes", RandomBytes(random, v => MessageCodec.DecodeReading(v).IsValid)),
         1 => ("json-sensor-id-0", Utf8("{\"sensorID\":0,\"temperature\":19.25}")),
         2 => ("nan-temperature", new SensorData { SensorID = sensorId, Temperature = double.NaN }.ToByteArray()),
@@ -17,8 +19,10 @@ internal static class GarbageFactory
         _ => ("empty", []),
     };
 
-    public static (string Kind, byte[] Value) Setting(Random random, int sensorId) => random.Next(5) switch
+    public static (string Kind, byte[] Value) Setting(Random random, int sensorId) => random.Next(7) switch
     {
+        5 => ("implausible-desired", new TemperatureControl { SensorID = sensorId, Desired = 210, UpDelta = 0.5, DownDelta = 0.5 }.ToByteArray()),
+        6 => ("json-missing-deltas", Utf8($"{{\"sensorID\":{sensorId},\"desired\":21}}")),
         0 => ("random-bytes", RandomBytes(random, v => MessageCodec.DecodeSetting(v).IsValid)),
         1 => ("json-sensor-id-0", Utf8("{\"sensorID\":0,\"desired\":21,\"upDelta\":0.5,\"downDelta\":0.5}")),
         2 => ("nan-desired", new TemperatureControl { SensorID = sensorId, Desired = double.NaN, UpDelta = 0.5, DownDelta = 0.5 }.ToByteArray()),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
 using HeaterOrleans.Testing;
 
@@ -22,7 +23,7 @@ internal static class OutputChecker
     {
         var sensors = plan.Sensors.ToDictionary(s => s.Id);
         var malformed = 0;
-        var seen = new Dictionary<int, List<(int Partition, long Offset, bool On)>>();
+        var seen = new Dictionary<int, List<(int Partition, long Offset, bool On, string? Sequence)>>();
         foreach (var record in commands)
         {
             var command = HeaterControl.Parser.ParseFrom(record.Message.Value);
@@ -38,15 +39,19 @@ internal static class OutputChecker
                 seen[command.SensorID] = list = [];
             }
 
-            list.Add((record.Partition.Value, record.Offset.Value, command.Command == HeaterCommand.On));
+            list.Add((record.Partition.Value, record.Offset.Value, command.Command == HeaterCommand.On, Header(record.Message.Headers, CommandHeaders.Sequence)));
         }
 
-        var (expected, lost, duplicates) = (0, 0, 0);
+        var (expected, lost, repeats, spurious) = (0, 0, 0, 0);
         var lostSensors = new List<LostSensor>();
         foreach (var sensor in plan.Sensors)
         {
-            var records = seen.GetValueOrDefault(sensor.Id) ?? [];
-            var got = records.OrderBy(r => r.Partition).ThenBy(r => r.Offset).Select(r => r.On).ToList();
+            var records = (seen.GetValueOrDefault(sensor.Id) ?? []).OrderBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
+            // An exact repeat (the same sequence number as the command before it) is a publish the broker acknowledged
+            // whose state write was lost: the one repeat the service may send. Anything else extra is spurious.
+            var got = records.Where((r, i) => i == 0 || r.Sequence is null || r.Sequence != records[i - 1].Sequence || r.On != records[i - 1].On)
+                .Select(r => r.On).ToList();
+            repeats += records.Count - got.Count;
             var best = Candidates(sensor)
                 .Select(c => (c.SwitchAfter, c.Wanted, Matched: Matched(c.Wanted, got), Ok: Matches(c.Wanted, got)))
                 .OrderByDescending(c => c.Ok)
@@ -55,7 +60,7 @@ internal static class OutputChecker
                 .ThenBy(c => c.SwitchAfter is { } k ? Math.Abs(k - sensor.ChangedAfter) : 0)
                 .First();
             expected += best.Wanted.Count;
-            duplicates += Math.Max(0, got.Count - best.Wanted.Count);
+            spurious += Math.Max(0, got.Count - best.Wanted.Count);
             if (!best.Ok)
             {
                 var missing = Math.Max(1, best.Wanted.Count - best.Matched);
@@ -71,18 +76,19 @@ internal static class OutputChecker
             }
         }
 
-        var (deadLettered, repeats, missingGarbage, unexpected) = CheckDeadLetters(deadLetters, garbage);
+        var (deadLettered, deadLetterRepeats, missingGarbage, unexpected) = CheckDeadLetters(deadLetters, garbage);
         return new CheckResult
         {
             ExpectedCommands = expected,
             CommandsSeen = commands.Count,
             Lost = lost,
             LostSensors = lostSensors,
-            Duplicates = duplicates,
+            Repeats = repeats,
+            Spurious = spurious,
             MalformedCommands = malformed,
             SensorsOnSeveralPartitions = seen.Values.Count(l => l.Select(r => r.Partition).Distinct().Count() > 1),
             DeadLettered = deadLettered,
-            DeadLetterRepeats = repeats,
+            DeadLetterRepeats = deadLetterRepeats,
             GarbageMissing = missingGarbage,
             UnexpectedDeadLetters = unexpected,
         };

@@ -16,7 +16,8 @@ public static class ReportPrinter
         Add(figures, "expected commands", N(report.Output.ExpectedCommands));
         Add(figures, "commands seen", N(report.Output.CommandsSeen));
         Add(figures, "lost", report.Output.Lost == 0 ? "0" : $"[red]{N(report.Output.Lost)} ({report.Output.LostSensors.Count}+ sensors)[/]");
-        Add(figures, "duplicates", N(report.Output.Duplicates));
+        Add(figures, "exact repeats (same sequence)", N(report.Output.Repeats));
+        Add(figures, "spurious", N(report.Output.Spurious));
         Add(figures, "malformed commands", Bad(report.Output.MalformedCommands));
         Add(figures, "garbage sent", N(report.GarbageSent));
         Add(figures, "dead-lettered", $"{N(report.Output.DeadLettered)} (repeats {N(report.Output.DeadLetterRepeats)})");

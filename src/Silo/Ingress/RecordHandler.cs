@@ -94,7 +94,8 @@ internal sealed partial class RecordHandler : IDisposable
 
             sensorId = reading.Message!.SensorID;
             update = SensorUpdate.Of(
-                new SensorReading(reading.Message.Temperature, record.Message.Timestamp.UtcDateTime), record.Partition.Value, record.Offset.Value);
+                new SensorReading(reading.Message.Temperature, record.Message.Timestamp.UtcDateTime),
+                record.Partition.Value, record.Offset.Value, record.Message.Timestamp.UnixTimestampMs);
         }
         else
         {
@@ -105,7 +106,7 @@ internal sealed partial class RecordHandler : IDisposable
             }
 
             sensorId = setting.Message!.SensorID;
-            update = SensorUpdate.Of(setting.Message.ToSetting(), record.Partition.Value, record.Offset.Value);
+            update = SensorUpdate.Of(setting.Message.ToSetting(), record.Partition.Value, record.Offset.Value, record.Message.Timestamp.UnixTimestampMs);
         }
 
         return _lanes.Enqueue(sensorId, new PendingRecord(record, update));
