@@ -143,7 +143,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         // of their partitions consumes them again.
         if (!WaitUntil(() => InFlight == 0))
         {
-            _handler.Abandon();
+            _partitions.Abandon([.. _partitions.Assigned]);
             WaitUntil(() => InFlight == 0);
         }
 
@@ -163,7 +163,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     {
         var offsets = _partitions[record.TopicPartition];
         var ticket = offsets.Begin(record.Offset.Value);
-        _handler.HandleAsync(record).ContinueWith(
+        _handler.HandleAsync(record, offsets.Abandoned).ContinueWith(
             _completed,
             new Completion(offsets, ticket),
             CancellationToken.None,
@@ -191,12 +191,17 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
 
     /// <summary>
     /// Before a partition goes to another silo, let its in-flight records finish (up to the drain timeout)
-    /// and commit them, so the new owner repeats as little as possible.
+    /// and commit them, so the new owner repeats as little as possible. What is still in flight then (an outage) is
+    /// abandoned: the new owner processes it, and this silo must not apply it later on top of the new owner's work.
     /// </summary>
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> revoked)
     {
         // Nothing in flight at all also ends the wait: a record abandoned at stop stays pending for good.
-        WaitUntil(() => InFlight == 0 || _partitions.Drained(revoked));
+        if (!WaitUntil(() => InFlight == 0 || _partitions.Drained(revoked)))
+        {
+            _partitions.Abandon(revoked);
+        }
+
         _partitions.Commit(consumer, revoked);
         _partitions.Forget(revoked);
         LogRevoked(_logger, Describe(revoked));
@@ -204,7 +209,9 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
 
     private void OnLost(List<TopicPartition> lost)
     {
-        // Another member may already own them: committing now could overwrite its progress.
+        // Another member may already own them: committing now could overwrite its progress, and applying what is
+        // still in flight could undo it.
+        _partitions.Abandon(lost);
         _partitions.Forget(lost);
         Volatile.Write(ref _hasAssignment, false);
         LogLost(_logger, Describe(lost));

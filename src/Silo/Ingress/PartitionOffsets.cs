@@ -9,6 +9,7 @@ namespace HeaterOrleans.Silo.Ingress;
 internal sealed class PartitionOffsets
 {
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _abandoned = new();
     private long[] _offsets = new long[64];
     private bool[] _done = new bool[64];
     private int _head;
@@ -19,6 +20,14 @@ internal sealed class PartitionOffsets
     private long _headTicket;
     private long _nextToBegin = -1;
     private long _lastTaken = -1;
+
+    /// <summary>
+    /// Cancelled when this silo gives up the partition's records in flight (a drain that timed out, a lost partition,
+    /// a stop): their retries end for good, so an old owner never applies a record after the new owner has moved on.
+    /// </summary>
+    public CancellationToken Abandoned => _abandoned.Token;
+
+    public void Abandon() => _abandoned.Cancel();
 
     public int PendingCount
     {

@@ -37,6 +37,18 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
     public bool Drained(IEnumerable<TopicPartition> partitions) =>
         partitions.All(p => !_partitions.TryGetValue(p, out var offsets) || offsets.PendingCount == 0);
 
+    /// <summary>Gives up the records in flight of <paramref name="partitions"/>: their retries stop, and they stay uncommitted.</summary>
+    public void Abandon(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (_partitions.TryGetValue(partition, out var offsets))
+            {
+                offsets.Abandon();
+            }
+        }
+    }
+
     public void Forget(IEnumerable<TopicPartition> partitions)
     {
         foreach (var partition in partitions)

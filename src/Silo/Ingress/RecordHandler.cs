@@ -17,7 +17,7 @@ namespace HeaterOrleans.Silo.Ingress;
 /// consumption order), call the sensor's grain, retry failures, and dead-letter what is invalid or keeps failing
 /// for a permanent reason. The returned task completes once the record may be committed.
 /// </summary>
-internal sealed partial class RecordHandler : IDisposable
+internal sealed partial class RecordHandler
 {
     private readonly IGrainFactory _grains;
     private readonly DeadLetterPublisher _deadLetters;
@@ -28,9 +28,6 @@ internal sealed partial class RecordHandler : IDisposable
     private readonly BatchingLanes<int, PendingRecord> _lanes;
     private readonly string _readingsTopic;
     private readonly ValueLimits _limits;
-
-    // Cancels the processing of records still in flight once a stop has waited the drain timeout for them.
-    private readonly CancellationTokenSource _abandon = new();
 
     public RecordHandler(
         IGrainFactory grains,
@@ -73,14 +70,10 @@ internal sealed partial class RecordHandler : IDisposable
             .Build();
     }
 
-    /// <summary>Gives up on the records still in flight: their retries stop and their tasks fail (they stay uncommitted).</summary>
-    public void Abandon() => _abandon.Cancel();
-
-    public void Dispose() => _abandon.Dispose();
-
-    public Task HandleAsync(ConsumeResult<byte[]?, byte[]?> record)
+    /// <param name="record">The record as consumed.</param>
+    /// <param name="abandonToken">Cancelled when its partition gives up its records in flight: retries stop, the task fails.</param>
+    public Task HandleAsync(ConsumeResult<byte[]?, byte[]?> record, CancellationToken abandonToken)
     {
-        var abandonToken = _abandon.Token;
         var value = record.Message.Value ?? [];
         SensorUpdate update;
         int sensorId;
@@ -109,7 +102,7 @@ internal sealed partial class RecordHandler : IDisposable
             update = SensorUpdate.Of(setting.Message.ToSetting(), record.Partition.Value, record.Offset.Value, record.Message.Timestamp.UnixTimestampMs);
         }
 
-        return _lanes.Enqueue(sensorId, new PendingRecord(record, update));
+        return _lanes.Enqueue(sensorId, new PendingRecord(record, update, abandonToken));
     }
 
     /// <summary>
@@ -121,20 +114,23 @@ internal sealed partial class RecordHandler : IDisposable
     {
         if (batch.Count == 1)
         {
-            await DeliverAsync(sensorId, batch[0], _abandon.Token);
+            await DeliverAsync(sensorId, batch[0], batch[0].Abandoned);
             return;
         }
 
         var updates = new Immutable<SensorUpdate[]>([.. batch.Select(b => b.Update)]);
+        // A sensor's records normally share a partition; when they do not, giving up any of them stops the batch.
+        var tokens = batch.Select(b => b.Abandoned).Distinct().ToArray();
+        using var linked = tokens.Length > 1 ? CancellationTokenSource.CreateLinkedTokenSource(tokens) : null;
         try
         {
-            await CallWithRetryAsync(sensorId, updates, _abandon.Token);
+            await CallWithRetryAsync(sensorId, updates, linked?.Token ?? tokens[0]);
         }
         catch (Exception e) when (e is not OperationCanceledException && !FailureClassifier.IsTransient(e))
         {
             foreach (var one in batch)
             {
-                await DeliverAsync(sensorId, one, _abandon.Token);
+                await DeliverAsync(sensorId, one, one.Abandoned);
             }
 
             return;
@@ -172,6 +168,8 @@ internal sealed partial class RecordHandler : IDisposable
     /// </summary>
     private async Task CallWithRetryAsync(int sensorId, Immutable<SensorUpdate[]> updates, CancellationToken abandonToken)
     {
+        // Records queued in a lane behind a stalled call of an abandoned partition must not start either.
+        abandonToken.ThrowIfCancellationRequested();
         try
         {
             await _grains.GetGrain<ISensorGrain>(sensorId).ApplyAsync(updates);
