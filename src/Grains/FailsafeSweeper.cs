@@ -17,6 +17,7 @@ public sealed partial class FailsafeSweeper : IDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
+    private readonly IFailsafeGate _gate;
     private readonly FailsafeOptions _options;
     private readonly ILogger<FailsafeSweeper> _logger;
     private readonly Lock _lock = new();
@@ -25,10 +26,15 @@ public sealed partial class FailsafeSweeper : IDisposable
     private readonly ITimer _timer;
     private int _sweeping;
 
-    public FailsafeSweeper(IGrainFactory grains, TimeProvider time, IOptions<FailsafeOptions> options, ILogger<FailsafeSweeper> logger)
+    // Since when readings could reach the grains without a break; null while they cannot (see IFailsafeGate).
+    private DateTimeOffset? _listeningSince;
+
+    public FailsafeSweeper(
+        IGrainFactory grains, TimeProvider time, IFailsafeGate gate, IOptions<FailsafeOptions> options, ILogger<FailsafeSweeper> logger)
     {
         _grains = grains;
         _time = time;
+        _gate = gate;
         _options = options.Value;
         _logger = logger;
         // Fine enough that an Off comes within a few percent of the timeout, coarse enough to cost nothing.
@@ -100,6 +106,25 @@ public sealed partial class FailsafeSweeper : IDisposable
         try
         {
             var now = _time.GetUtcNow();
+            if (!_gate.IsListening)
+            {
+                // A broker outage, a stalled database or a backlog keeps readings from the grains: their sensors are
+                // not silent. Nothing is judged now, and silence counts again only from when listening resumes.
+                if (_listeningSince is not null)
+                {
+                    LogNotListening();
+                }
+
+                _listeningSince = null;
+                return;
+            }
+
+            if (_listeningSince is null)
+            {
+                _listeningSince = now;
+                LogListening();
+            }
+
             List<FailsafeWatch>? silent = null;
             lock (_lock)
             {
@@ -111,7 +136,7 @@ public sealed partial class FailsafeSweeper : IDisposable
                         continue;
                     }
 
-                    var heardAt = watch.HeardAt;
+                    var heardAt = watch.HeardAt > _listeningSince ? watch.HeardAt : _listeningSince.Value;
                     if (now - heardAt < _options.StaleAfter)
                     {
                         // Read since: look again when it could be due.
@@ -151,6 +176,12 @@ public sealed partial class FailsafeSweeper : IDisposable
             LogCheckFailed(e, watch.SensorId, _options.RetryDelay.TotalSeconds);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failsafe paused: readings cannot reach the grains now (broker, backlog or stall), so no sensor counts as silent")]
+    private partial void LogNotListening();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Failsafe listening: silence counts from now")]
+    private partial void LogListening();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId}: failsafe check failed; trying again in {Seconds:F0} s")]
     private partial void LogCheckFailed(Exception exception, long sensorId, double seconds);

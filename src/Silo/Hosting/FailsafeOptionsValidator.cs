@@ -18,6 +18,11 @@ internal sealed class FailsafeOptionsValidator : IValidateOptions<FailsafeOption
             errors.Add($"Failsafe:RetryDelay must be at least 100 ms (was {options.RetryDelay}).");
         }
 
+        if (options.MaxLag < 0)
+        {
+            errors.Add($"Failsafe:MaxLag must not be negative (was {options.MaxLag}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

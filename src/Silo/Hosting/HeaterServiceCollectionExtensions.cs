@@ -1,4 +1,5 @@
 using HeaterOrleans.Contracts.Codec;
+using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Health;
 using HeaterOrleans.Silo.Http;
@@ -64,6 +65,10 @@ public static class HeaterServiceCollectionExtensions
         services.AddSingleton<RecordHandler>();
         services.AddSingleton<KafkaIngressService>();
         services.AddHostedService(sp => sp.GetRequiredService<KafkaIngressService>());
+        // The failsafe judges silence only while readings can reach the grains (replaces the always-listening default).
+        services.AddSingleton<IngressListening>();
+        services.AddSingleton<IFailsafeGate>(sp => sp.GetRequiredService<IngressListening>());
+        services.AddHostedService(sp => sp.GetRequiredService<IngressListening>());
         services.AddHostedService<ActivitySummaryService>();
         return services;
     }

@@ -15,6 +15,11 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
 
     private readonly SemaphoreSlim _slots = new(capacity, capacity);
 
+    private volatile bool _paused;
+
+    /// <summary>Whether the consumer is paused because the grains have not taken records for over a second.</summary>
+    public bool Paused => _paused;
+
     /// <summary>Records in flight.</summary>
     public int Count => capacity - _slots.CurrentCount;
 
@@ -47,6 +52,7 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
         }
 
         consumer.Pause(consumer.Assignment);
+        _paused = true;
         LogPaused(logger, capacity);
         try
         {
@@ -83,6 +89,7 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
         finally
         {
             consumer.Resume(consumer.Assignment);
+            _paused = false;
             LogResumed(logger);
         }
     }

@@ -45,6 +45,9 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     /// <summary>Partitions this silo consumes.</summary>
     public int AssignedPartitions => _partitions.Count;
 
+    /// <summary>Whether consumption is stalled: the grains have not taken records for over a second.</summary>
+    public bool Stalled => _gate.Paused;
+
     /// <summary>Records handed to grains and not yet acknowledged.</summary>
     public int InFlight => _gate.Count;
 

@@ -28,6 +28,7 @@ internal sealed partial class RecordHandler
     private readonly BatchingLanes<int, PendingRecord> _lanes;
     private readonly string _readingsTopic;
     private readonly ValueLimits _limits;
+    private int _retrying;
 
     public RecordHandler(
         IGrainFactory grains,
@@ -69,6 +70,9 @@ internal sealed partial class RecordHandler
             })
             .Build();
     }
+
+    /// <summary>Records whose grain call failed and is being retried: while any is, processing is stalled.</summary>
+    public int Retrying => Volatile.Read(ref _retrying);
 
     /// <param name="record">The record as consumed.</param>
     /// <param name="abandonToken">Cancelled when its partition gives up its records in flight: retries stop, the task fails.</param>
@@ -177,10 +181,18 @@ internal sealed partial class RecordHandler
         catch (Exception e) when (e is not OperationCanceledException && ShouldRetry(e))
         {
             _retries.Failed(e);
-            await _retry.ExecuteAsync(
-                static async (state, _) => await state.Grains.GetGrain<ISensorGrain>(state.SensorId).ApplyAsync(state.Updates),
-                (Grains: _grains, SensorId: sensorId, Updates: updates),
-                abandonToken);
+            Interlocked.Increment(ref _retrying);
+            try
+            {
+                await _retry.ExecuteAsync(
+                    static async (state, _) => await state.Grains.GetGrain<ISensorGrain>(state.SensorId).ApplyAsync(state.Updates),
+                    (Grains: _grains, SensorId: sensorId, Updates: updates),
+                    abandonToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _retrying);
+            }
         }
     }
 

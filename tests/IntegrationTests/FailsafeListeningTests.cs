@@ -1,0 +1,78 @@
+using Confluent.Kafka;
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Contracts.Messages;
+
+namespace HeaterOrleans.IntegrationTests;
+
+/// <summary>
+/// The failsafe is not fooled by our own stalls: while the broker is down, readings cannot arrive, so no sensor
+/// counts as silent; a sensor that really goes silent while the others flow is still switched Off.
+/// </summary>
+public sealed class FailsafeListeningTests : IDisposable
+{
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(4);
+    private const int Reading = 51;
+    private const int Silent = 52;
+    private readonly TestBroker _kafka = new(partitions: 2);
+
+    [Fact]
+    public async Task A_broker_outage_longer_than_the_timeout_switches_nothing_off_and_a_silent_sensor_still_is()
+    {
+        await using var silo = await SiloProcess.StartAsync(
+        [
+            .. SiloProcess.OnBroker(_kafka),
+            "--Simulator:Enabled=false",
+            $"--Failsafe:StaleAfter={StaleAfter}",
+            "--Failsafe:RetryDelay=00:00:00.5",
+        ]);
+        foreach (var id in new[] { Reading, Silent })
+        {
+            await _kafka.SendAsync(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
+            await _kafka.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = 18 });     // On
+        }
+
+        await Eventually.True(() => _kafka.ReadAll(TestBroker.Commands).Count == 2, TimeSpan.FromSeconds(60), "both heaters On");
+
+        // One sensor reads every half second throughout, in the band; the other says nothing more. Its readings
+        // during the outage wait in the test's producer and arrive once the broker is back.
+        var sends = new List<Task>();
+        async Task ReadForAsync(TimeSpan span)
+        {
+            var until = DateTime.UtcNow + span;
+            while (DateTime.UtcNow < until)
+            {
+                sends.Add(_kafka.SendAsync(TestBroker.Readings, Reading, new SensorData { SensorID = Reading, Temperature = 20 }));
+                await Task.Delay(500);
+            }
+        }
+
+        await ReadForAsync(StaleAfter / 2);
+        _kafka.Broker.SetDown();
+        try
+        {
+            await ReadForAsync(StaleAfter * 3);
+        }
+        finally
+        {
+            _kafka.Broker.SetUp();
+        }
+
+        await ReadForAsync(StaleAfter * 2);
+        await Task.WhenAll(sends);
+        var offs = await Eventually.Get(StaleOffs, offs => offs.Any(r => Sensor(r) == Silent), TimeSpan.FromSeconds(60),
+            "the silent sensor's heater to be switched Off");
+        await Eventually.True(() => _kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
+            TimeSpan.FromSeconds(60), "every reading to be processed");
+
+        Assert.DoesNotContain(StaleOffs(), r => Sensor(r) == Reading);
+        Assert.Single(offs, r => Sensor(r) == Silent);
+        await silo.StopAsync();
+    }
+
+    public void Dispose() => _kafka.Dispose();
+
+    private List<ConsumeResult<byte[]?, byte[]?>> StaleOffs() =>
+        [.. _kafka.ReadAll(TestBroker.Commands).Where(r => TestBroker.Header(r, CommandHeaders.Reason) == CommandHeaders.StaleSensor)];
+
+    private static int Sensor(ConsumeResult<byte[]?, byte[]?> record) => HeaterControl.Parser.ParseFrom(record.Message.Value).SensorID;
+}
