@@ -57,7 +57,7 @@ internal sealed class ServiceVariant : IVariant
     {
         string[] args =
         [
-            $"--Kafka:BootstrapServers={bootstrapServers}", $"--Kafka:GroupId={topics.GroupId}", $"--Kafka:FetchWaitMaxMs={ClientTuning.FetchWaitMaxMs}", $"--Kafka:LingerMs={ClientTuning.LingerMs}",
+            $"--Kafka:BootstrapServers={bootstrapServers}", "--Api:AllowAnonymousWrites=true", $"--Kafka:GroupId={topics.GroupId}", $"--Kafka:FetchWaitMaxMs={ClientTuning.FetchWaitMaxMs}", $"--Kafka:LingerMs={ClientTuning.LingerMs}",
             .. topics.ServiceArgs,
             "--Simulator:Enabled=false", "--urls=http://127.0.0.1:0", $"--Orleans:SiloPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", $"--Failsafe:Enabled={options.Failsafe}",

@@ -33,6 +33,24 @@ public sealed class ConfigurationTests
         }
     }
 
+    [Theory]
+    [InlineData("--Kafka:BootstrapServers=127.0.0.1:9", "--Api:Dashboard=false", "Api:Token")]
+    [InlineData("--Storage:Provider=PostgreSQL", "--ConnectionStrings:Orleans=Host=127.0.0.1;Username=x;Database=x", "Kafka:BootstrapServers")]
+    public async Task Closed_by_default_outside_the_embedded_setup(string first, string second, string key)
+    {
+        WebApplication? app = null;
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            app = HeaterSiloHost.Build(["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=None", first, second]);
+            await app.StartAsync();
+        });
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Pass_through_keys_reach_the_kafka_clients()
     {

@@ -71,6 +71,17 @@ public sealed class DeploymentManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void Writes_are_closed_the_token_comes_from_a_secret(string overlay)
+    {
+        var documents = Render(overlay);
+        var token = Assert.Single(Seq(Container(documents), "env").Cast<YamlMappingNode>(), e => Scalar(e, "name") == "Api__Token");
+        // A generated secret (dev) carries kustomize's hash suffix.
+        Assert.StartsWith("heater-orleans-api", Scalar(Map(Map(token, "valueFrom"), "secretKeyRef"), "name"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Map(Single(documents, "ConfigMap"), "data").Children.Keys, k => Value(k).StartsWith("Api__", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void The_role_covers_what_kubernetes_hosting_does_and_is_bound_to_the_pods_account(string overlay)
     {
         var documents = Render(overlay);

@@ -30,6 +30,8 @@ public static class SiloProcess
         "--Kafka:SessionTimeoutMs=6000",
         "--Kafka:HeartbeatIntervalMs=500",
         "--Kafka:AutoCommitIntervalMs=200",
+        // A test broker is not the embedded setup: writes would need a token (tests that check it set one).
+        "--Api:AllowAnonymousWrites=true",
     ];
 
     public static int FreePort()

@@ -79,6 +79,7 @@ internal sealed class SiloCluster(string siloPath, string runFolder, string boot
         string.Create(CultureInfo.InvariantCulture, $"--urls=http://127.0.0.1:{FreePort()}"),
         "--Simulator:Enabled=false",
         $"--Kafka:BootstrapServers={bootstrapServers}",
+        "--Api:AllowAnonymousWrites=true",
         // The mock broker does not long-poll, and rebalances wait session.timeout - 1 s: keep both short.
         "--Kafka:FetchWaitMaxMs=5",
         "--Kafka:SessionTimeoutMs=6000",

@@ -28,7 +28,7 @@ public static class HeaterServiceCollectionExtensions
         services.AddValidatedOptions<ValueLimits, ValueLimitsValidator>(configuration, ValueLimits.SectionName);
         services.AddSingleton<DeadLetterPublisher>();
         services.AddSingleton<SettingsPublisher>();
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName));
+        services.AddValidatedOptions<ApiOptions, ApiOptionsValidator>(configuration, ApiOptions.SectionName);
         services.AddHeaterHealthChecks();
         return services;
     }

@@ -17,6 +17,12 @@ internal sealed class HostingOptionsValidator(IConfiguration configuration)
             _ => ValidateOptionsResult.Fail($"Storage:Provider must be 'Memory' or 'PostgreSQL' (was '{options.Provider}')."),
         };
         var errors = provider.Failed ? [.. provider.Failures] : new List<string>();
+        if (options.Provider == StorageOptions.PostgreSql && string.IsNullOrWhiteSpace(configuration["Kafka:BootstrapServers"]))
+        {
+            // A pod that forgot its broker must not quietly start an embedded one, whose records die with it.
+            errors.Add("Storage:Provider=PostgreSQL needs Kafka:BootstrapServers: the embedded broker is for local runs only (its records live in the process).");
+        }
+
         if (options.MaxConnections < 2)
         {
             errors.Add($"Storage:MaxConnections must be at least 2 (was {options.MaxConnections}).");
