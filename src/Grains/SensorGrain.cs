@@ -107,12 +107,12 @@ public sealed partial class SensorGrain(
             if (isReading)
             {
                 current.ReadingsApplied = UpdateFence.Advance(current.ReadingsApplied, update);
-                _informationalDirty = true;
+                MarkInformational();
             }
             else
             {
                 current.SettingsApplied = UpdateFence.Advance(current.SettingsApplied, update);
-                _informationalDirty = true;
+                MarkInformational();
             }
         }
 
@@ -122,10 +122,21 @@ public sealed partial class SensorGrain(
     public Task<SensorSnapshot?> GetSnapshotAsync()
     {
         var s = state.State;
-        return Task.FromResult(state.RecordExists || s.Setting is not null || s.LastReading is not null
-            ? new SensorSnapshot(SensorId, s.Setting, s.LastAction, s.LastReading, s.UpdatedAt, s.StaleSince)
-            : null);
+        if (!Known && s.LastReading is null)
+        {
+            // Anyone may ask about any ID: an unknown one must not leave an activation behind.
+            DeactivateOnIdle();
+            return Task.FromResult<SensorSnapshot?>(null);
+        }
+
+        return Task.FromResult<SensorSnapshot?>(new SensorSnapshot(SensorId, s.Setting, s.LastAction, s.LastReading, s.UpdatedAt, s.StaleSince));
     }
+
+    // A sensor we have a setting or a stored row for. Readings of an unknown one are shown while its activation lives
+    // but never stored: an untrusted producer cannot fill the database with IDs.
+    private bool Known => state.RecordExists || state.State.Setting is not null;
+
+    private void MarkInformational() => _informationalDirty |= Known;
 
     private async Task ApplyReadingCoreAsync(SensorReading reading)
     {
@@ -144,7 +155,7 @@ public sealed partial class SensorGrain(
                 _unstored = true;
             }
 
-            _informationalDirty = true;
+            MarkInformational();
             return;
         }
 

@@ -181,6 +181,28 @@ public sealed class SensorGrainTests : IAsyncLifetime
         Assert.Equal([HeaterCommand.Off, HeaterCommand.On], CommandsFor(110));
     }
 
+    [Fact]
+    public async Task An_unknown_sensor_s_readings_store_nothing_and_asking_about_it_leaves_no_activation()
+    {
+        var sensor = Sensor(111);
+        await sensor.ApplyAsync(new([SensorUpdate.Of(Reading(25), source: 0, offset: 7, timestamp: 1_000)]));   // no setting
+        await _sensors.Cluster.DeactivateAsync(sensor);                      // an idle deactivation stores what is dirty
+        await _sensors.Cluster.WaitForDeactivationAsync(sensor);
+
+        // Nothing was stored: the sensor is still unknown, and the question's activation goes away by itself.
+        Assert.Null(await sensor.GetSnapshotAsync());
+        await WithTimeout(_sensors.Cluster.WaitForDeactivationAsync(sensor), "the unknown sensor's activation to go");
+        Assert.Empty(CommandsFor(111));
+    }
+
+    private static async Task WithTimeout(Task task, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(60))) != task)
+        {
+            Assert.Fail($"Timed out waiting for {what}");
+        }
+    }
+
     private ISensorGrain Sensor(int id) => _sensors.Sensor(id);
 
     private static SensorReading Reading(double t) => new(t, DateTimeOffset.UtcNow);

@@ -54,6 +54,10 @@ public static class HeaterSiloBuilderExtensions
 
         // Failure detection timings (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
+        // Under memory pressure (a flood of sensor IDs) Orleans deactivates the least recently used grains instead of
+        // the pod being OOM-killed; their state is stored, so they come back on their next reading.
+        silo.Services.Configure<GrainCollectionOptions>(o => o.EnableActivationSheddingOnMemoryPressure = true);
+        silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:GrainCollection"));
         silo.AddHeaterCommandStream();
         if (TelemetryExtensions.TracesEnabled(configuration))
         {
