@@ -23,9 +23,10 @@ public sealed class EndToEndTests : IDisposable
     private readonly TestBroker _kafka = new(partitions: 4);
 
     [Theory]
-    [InlineData(10_000)]
-    [InlineData(4)] // constant backpressure: the consumer pauses, hands records back and resumes all the time
-    public async Task Settings_and_readings_become_exactly_the_expected_commands_and_garbage_is_dead_lettered(int maxInFlight)
+    [InlineData(10_000, 64 * 1024 * 1024)]
+    [InlineData(4, 64 * 1024 * 1024)] // constant backpressure: the consumer pauses, hands records back and resumes all the time
+    [InlineData(10_000, 100)]         // the same by bytes: two or three records at a time, and a larger one alone
+    public async Task Settings_and_readings_become_exactly_the_expected_commands_and_garbage_is_dead_lettered(int maxInFlight, long maxInFlightBytes)
     {
         var sensors = Enumerable.Range(1, KeyedSensors + NullKeySensors).ToList();
         var models = sensors.ToDictionary(id => id, _ => new ReferenceModel());
@@ -46,7 +47,7 @@ public sealed class EndToEndTests : IDisposable
         garbage.Add(await _kafka.ProduceAsync(TestBroker.Settings, TestBroker.Key(6), null));
 
         await using var silo = await SiloProcess.StartAsync(
-            [.. SiloProcess.OnBroker(_kafka), "--Simulator:Enabled=false", $"--Ingress:MaxInFlight={maxInFlight}"]);
+            [.. SiloProcess.OnBroker(_kafka), "--Simulator:Enabled=false", $"--Ingress:MaxInFlight={maxInFlight}", $"--Ingress:MaxInFlightBytes={maxInFlightBytes}"]);
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
 
         // Settings and readings travel on different topics, whose relative order Kafka does not define:

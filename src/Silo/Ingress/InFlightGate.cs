@@ -3,12 +3,13 @@ using Confluent.Kafka;
 namespace HeaterOrleans.Silo.Ingress;
 
 /// <summary>
-/// Bounds the records handed to grains and not yet acknowledged (<see cref="IngressOptions.MaxInFlight"/>). The
-/// consume thread takes a slot per record; a completion gives it back. When none is free it stalls the consume
+/// Bounds the records handed to grains and not yet acknowledged, in number (<see cref="IngressOptions.MaxInFlight"/>)
+/// and in bytes (<see cref="IngressOptions.MaxInFlightBytes"/>). The consume thread takes a slot and the record's
+/// bytes per record; a completion gives them back. When none is free it stalls the consume
 /// loop, and after a second of stall pauses the partitions while it keeps polling, so the consumer stays in its
 /// group however long the grains are stalled (a broker or database outage).
 /// </summary>
-internal sealed partial class InFlightGate(int capacity, ILogger logger)
+internal sealed partial class InFlightGate(int capacity, long maxBytes, ILogger logger)
 {
     // Longest wait for a free slot without polling; well below max.poll.interval.ms.
     private static readonly TimeSpan ShortStall = TimeSpan.FromSeconds(1);
@@ -16,6 +17,7 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
     private readonly SemaphoreSlim _slots = new(capacity, capacity);
 
     private volatile bool _paused;
+    private long _bytes;
 
     /// <summary>Whether the consumer is paused because the grains have not taken records for over a second.</summary>
     public bool Paused => _paused;
@@ -23,9 +25,31 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
     /// <summary>Records in flight.</summary>
     public int Count => capacity - _slots.CurrentCount;
 
-    public bool TryEnter() => _slots.Wait(0);
+    /// <summary>Bytes of the records in flight.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
 
-    public void Exit() => _slots.Release();
+    /// <summary>Takes a slot and <paramref name="bytes"/> if both fit; a record alone always fits.</summary>
+    public bool TryEnter(int bytes)
+    {
+        if (!_slots.Wait(0))
+        {
+            return false;
+        }
+
+        if (Interlocked.Add(ref _bytes, bytes) > maxBytes && Interlocked.Read(ref _bytes) != bytes)
+        {
+            Exit(bytes);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Exit(int bytes)
+    {
+        Interlocked.Add(ref _bytes, -bytes);
+        _slots.Release();
+    }
 
     /// <summary>
     /// Waits for a slot. A short stall just stops polling: librdkafka keeps prefetching up to its queue limits and
@@ -37,18 +61,22 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
     /// </summary>
     /// <param name="whilePaused">Work the consume loop must keep doing while paused (storing committable offsets).</param>
     /// <returns><c>true</c> with a slot taken; <c>false</c> when stopping before one came free.</returns>
-    public bool WaitForRoom(IConsumer<byte[]?, byte[]?> consumer, Action whilePaused, CancellationToken stoppingToken)
+    public bool WaitForRoom(IConsumer<byte[]?, byte[]?> consumer, int bytes, Action whilePaused, CancellationToken stoppingToken)
     {
-        try
+        var shortStallEnds = Environment.TickCount64 + (long)ShortStall.TotalMilliseconds;
+        while (Environment.TickCount64 < shortStallEnds)
         {
-            if (_slots.Wait(ShortStall, stoppingToken))
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (TryEnter(bytes))
             {
                 return true;
             }
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+
+            Thread.Sleep(1);
         }
 
         consumer.Pause(consumer.Assignment);
@@ -56,9 +84,9 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
         LogPaused(logger, capacity);
         try
         {
-            // Resume only when a quarter of the slots is free, so as not to flap between paused and running.
+            // Resume only when a quarter of the slots (and of the bytes) is free, so as not to flap between paused and running.
             var resumeAt = Math.Max(1, capacity / 4);
-            while (_slots.CurrentCount < resumeAt)
+            while (_slots.CurrentCount < resumeAt || (Bytes > maxBytes - (maxBytes / 4) && Count > 0))
             {
                 Thread.Sleep(10);
                 if (stoppingToken.IsCancellationRequested)
@@ -84,7 +112,7 @@ internal sealed partial class InFlightGate(int capacity, ILogger logger)
                 whilePaused();
             }
 
-            return _slots.Wait(0);
+            return TryEnter(bytes);
         }
         finally
         {

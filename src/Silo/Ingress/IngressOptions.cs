@@ -9,6 +9,13 @@ public sealed class IngressOptions
     public int MaxInFlight { get; set; } = 10_000;
 
     /// <summary>
+    /// Bytes (key, value and headers) of the records in flight; consuming pauses above it as well, so that large
+    /// records cannot exhaust memory within <see cref="MaxInFlight"/>. A single record larger than this still goes,
+    /// alone.
+    /// </summary>
+    public long MaxInFlightBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
     /// Most records of one sensor delivered in one grain call: those that queued behind the sensor's running call.
     /// 1 delivers every record alone (as does tracing, so that each record's trace is its own).
     /// </summary>

@@ -17,6 +17,11 @@ internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
             errors.Add($"Ingress:MaxInFlight must be between 1 and 1000000 (was {options.MaxInFlight}).");
         }
 
+        if (options.MaxInFlightBytes < 1)
+        {
+            errors.Add($"Ingress:MaxInFlightBytes must be at least 1 (was {options.MaxInFlightBytes}).");
+        }
+
         if (options.DrainTimeout < TimeSpan.Zero)
         {
             errors.Add($"Ingress:DrainTimeout must not be negative (was {options.DrainTimeout}).");

@@ -34,7 +34,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         _handler = handler;
         _options = options.Value;
         _logger = logger;
-        _gate = new InFlightGate(_options.MaxInFlight, logger);
+        _gate = new InFlightGate(_options.MaxInFlight, _options.MaxInFlightBytes, logger);
         _partitions = new PartitionTracker(metrics, logger);
         _completed = Completed;
     }
@@ -133,12 +133,13 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
                 continue;
             }
 
-            if (!_gate.TryEnter() && !_gate.WaitForRoom(consumer, () => _partitions.StoreCommittable(consumer), stoppingToken))
+            var bytes = Size(record);
+            if (!_gate.TryEnter(bytes) && !_gate.WaitForRoom(consumer, bytes, () => _partitions.StoreCommittable(consumer), stoppingToken))
             {
                 break; // stopping: this record was not dispatched and is consumed again next time
             }
 
-            Dispatch(record);
+            Dispatch(record, bytes);
         }
 
         // Graceful stop: no new records; let those in flight finish, then commit what was acknowledged.
@@ -162,13 +163,24 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         }
     }
 
-    private void Dispatch(ConsumeResult<byte[]?, byte[]?> record)
+    private static int Size(ConsumeResult<byte[]?, byte[]?> record)
+    {
+        var size = (record.Message.Key?.Length ?? 0) + (record.Message.Value?.Length ?? 0);
+        foreach (var header in record.Message.Headers ?? [])
+        {
+            size += header.Key.Length + (header.GetValueBytes()?.Length ?? 0);
+        }
+
+        return size;
+    }
+
+    private void Dispatch(ConsumeResult<byte[]?, byte[]?> record, int bytes)
     {
         var offsets = _partitions[record.TopicPartition];
         var ticket = offsets.Begin(record.Offset.Value);
         _handler.HandleAsync(record, offsets.Abandoned).ContinueWith(
             _completed,
-            new Completion(offsets, ticket),
+            new Completion(offsets, ticket, bytes),
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
@@ -177,12 +189,13 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private void Completed(Task done, object? state)
     {
         // A failed record stays pending: its offset, and every later one, is not committed.
-        if (done.IsCompletedSuccessfully && state is Completion completion)
+        var completion = (Completion)state!;
+        if (done.IsCompletedSuccessfully)
         {
             completion.Offsets.Complete(completion.Ticket);
         }
 
-        _gate.Exit();
+        _gate.Exit(completion.Bytes);
     }
 
     private void OnAssigned(List<TopicPartition> assigned)
