@@ -82,6 +82,23 @@ public sealed class DeploymentManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void The_silo_port_is_open_to_silos_only(string overlay)
+    {
+        var documents = Render(overlay);
+        var policy = Single(documents, "NetworkPolicy");
+        var siloLabels = Map(Map(Map(Map(Single(documents, "Deployment"), "spec"), "template"), "metadata"), "labels");
+        var selected = Map(Map(Map(policy, "spec"), "podSelector"), "matchLabels");
+        Assert.All(selected.Children, l => Assert.Equal(Value(l.Value), Value(siloLabels.Children[l.Key])));
+
+        var rules = Seq(Map(policy, "spec"), "ingress").Cast<YamlMappingNode>().ToList();
+        var silo = Assert.Single(rules, r => Seq(r, "ports").Cast<YamlMappingNode>().Any(p => Scalar(p, "port") == "silo"));
+        var from = Assert.Single(Seq(silo, "from").Cast<YamlMappingNode>());
+        Assert.Equal(["podSelector"], from.Children.Keys.Select(Value));
+        Assert.NotEmpty(Map(Map(from, "podSelector"), "matchLabels").Children);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void The_role_covers_what_kubernetes_hosting_does_and_is_bound_to_the_pods_account(string overlay)
     {
         var documents = Render(overlay);
