@@ -25,9 +25,18 @@ public sealed class FailsafeListeningTests : IDisposable
             $"--Failsafe:StaleAfter={StaleAfter}",
             "--Failsafe:RetryDelay=00:00:00.5",
         ]);
+        var grains = silo.Services.GetRequiredService<IGrainFactory>();
         foreach (var id in new[] { Reading, Silent })
         {
             await _kafka.SendAsync(TestBroker.Settings, id, new TemperatureControl { SensorID = id, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
+        }
+
+        // Settings and readings travel on different topics, which Kafka does not order: settings first.
+        await Eventually.True(
+            () => new[] { Reading, Silent }.All(id => grains.GetGrain<ISensorGrain>(id).GetSnapshotAsync().GetAwaiter().GetResult()?.Setting is not null),
+            TimeSpan.FromSeconds(60), "both settings to reach their grains");
+        foreach (var id in new[] { Reading, Silent })
+        {
             await _kafka.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = 18 });     // On
         }
 

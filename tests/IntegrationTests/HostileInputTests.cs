@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Codec;
 using HeaterOrleans.Contracts.Messages;
 using HeaterOrleans.Silo.Ingress;
@@ -32,9 +33,13 @@ public sealed class HostileInputTests : IDisposable
             { DeadLetterPublisher.SourceOffsetHeader, Encoding.UTF8.GetBytes("12345") },
         });
         await _kafka.SendAsync(TestBroker.Settings, 41, new TemperatureControl { SensorID = 41, Desired = 20, UpDelta = 0.5, DownDelta = 0.5 });
-        await _kafka.SendAsync(TestBroker.Readings, 41, new SensorData { SensorID = 41, Temperature = 25 });
 
         await using var silo = await SiloProcess.StartAsync([.. SiloProcess.OnBroker(_kafka), "--Simulator:Enabled=false"]);
+        // A good reading behind the hostile ones, once its setting is there (Kafka does not order the two topics).
+        var grains = silo.Services.GetRequiredService<IGrainFactory>();
+        await Eventually.True(() => grains.GetGrain<ISensorGrain>(41).GetSnapshotAsync().GetAwaiter().GetResult()?.Setting is not null,
+            TimeSpan.FromSeconds(60), "the setting to reach its grain");
+        await _kafka.SendAsync(TestBroker.Readings, 41, new SensorData { SensorID = 41, Temperature = 25 });
         await Eventually.True(
             () => _kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
             TimeSpan.FromSeconds(60), "the ingress group to commit past every hostile record");
