@@ -32,16 +32,18 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 8);
         var workload = new Workload(kafka, sensors: 200);
-        using var victim = ChildProcess.StartOn(kafka, database, FastFailureDetection);
-        using var survivor = ChildProcess.StartOn(kafka, database, FastFailureDetection);
-        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), victim, survivor);
+        using var first = ChildProcess.StartOn(kafka, database, FastFailureDetection);
+        using var second = ChildProcess.StartOn(kafka, database, FastFailureDetection);
+        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), first, second);
         await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
 
         await workload.SendSettingsAsync();
-        // Orleans spreads the sensor grains over both silos (the summary line counts those active in each).
-        await Eventually.True(() => victim.ActiveSensors > 0 && survivor.ActiveSensors > 0,
-            TimeSpan.FromSeconds(60), "sensor grains to be active in both silos");
-        output.WriteLine($"sensors active before the kill: {victim.ActiveSensors} + {survivor.ActiveSensors}");
+        // Both consume partitions; the victim is the one holding more sensor grains (the summary line counts those
+        // active in each). Orleans' resource-optimized placement may put all of them on one silo on a busy machine,
+        // so which one that is cannot be fixed in advance.
+        await Eventually.True(() => first.ActiveSensors + second.ActiveSensors > 0, TimeSpan.FromSeconds(60), "sensor grains to be active");
+        var (victim, survivor) = first.ActiveSensors >= second.ActiveSensors ? (first, second) : (second, first);
+        output.WriteLine($"sensors active before the kill: {victim.ActiveSensors} (victim) + {survivor.ActiveSensors}");
         for (var round = 0; round < 30; round++)
         {
             await workload.SendRoundAsync();
