@@ -1,5 +1,4 @@
 using HeaterOrleans.Grains;
-using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Kafka;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,6 @@ internal sealed partial class IngressListening(
     KafkaClientFactory kafka,
     KafkaIngressService ingress,
     RecordHandler records,
-    HeaterMetrics metrics,
     IOptions<FailsafeOptions> options,
     ILogger<IngressListening> logger) : BackgroundService, IFailsafeGate
 {
@@ -53,7 +51,8 @@ internal sealed partial class IngressListening(
             return "stalled";
         }
 
-        if (metrics.Lag.Values.Any(lag => lag > options.Value.MaxLag))
+        // This silo's own partitions: the lag gauge is per process (and shared by silos in one process).
+        if (ingress.MaxLag > options.Value.MaxLag)
         {
             return "backlog";
         }

@@ -48,6 +48,9 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     /// <summary>Whether consumption is stalled: the grains have not taken records for over a second.</summary>
     public bool Stalled => _gate.Paused;
 
+    /// <summary>The largest lag of this silo's partitions, measured every second.</summary>
+    public long MaxLag => _partitions.MaxLag;
+
     /// <summary>Records handed to grains and not yet acknowledged.</summary>
     public int InFlight => _gate.Count;
 

@@ -15,11 +15,15 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
     private long _lastStored;
     private long _nextLagMeasurement;
     private int _count;
+    private long _maxLag;
 
     /// <summary>Partitions assigned now; readable from any thread.</summary>
     public int Count => Volatile.Read(ref _count);
 
     public IReadOnlyCollection<TopicPartition> Assigned => _partitions.Keys;
+
+    /// <summary>The largest lag of this silo's partitions at the last measurement; readable from any thread.</summary>
+    public long MaxLag => Interlocked.Read(ref _maxLag);
 
     public PartitionOffsets this[TopicPartition partition] => _partitions[partition];
 
@@ -128,6 +132,7 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
         }
 
         _nextLagMeasurement = now + 1000;
+        var maxLag = 0L;
         foreach (var partition in _partitions.Keys)
         {
             try
@@ -136,7 +141,9 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
                 var position = consumer.Position(partition);
                 if (high != Offset.Unset && position != Offset.Unset)
                 {
-                    metrics.Lag[partition] = Math.Max(0, high.Value - position.Value);
+                    var lag = Math.Max(0, high.Value - position.Value);
+                    metrics.Lag[partition] = lag;
+                    maxLag = Math.Max(maxLag, lag);
                 }
             }
             catch (KafkaException)
@@ -144,6 +151,8 @@ internal sealed partial class PartitionTracker(HeaterMetrics metrics, ILogger lo
                 // A gauge is not worth the consume loop: measured again in a second.
             }
         }
+
+        Interlocked.Exchange(ref _maxLag, maxLag);
 
         // Forget the partitions this silo measured and no longer owns (the gauge is shared by the process).
         foreach (var gone in _lagMeasured.Where(p => !_partitions.ContainsKey(p)).ToList())
