@@ -107,13 +107,13 @@ public sealed partial class SensorGrain(
             if (isReading)
             {
                 current.ReadingsApplied = UpdateFence.Advance(current.ReadingsApplied, update);
-                MarkInformational();
             }
             else
             {
                 current.SettingsApplied = UpdateFence.Advance(current.SettingsApplied, update);
-                MarkInformational();
             }
+
+            MarkInformational();
         }
 
         await StoreAsync();

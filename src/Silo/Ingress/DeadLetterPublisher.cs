@@ -115,18 +115,14 @@ public sealed partial class DeadLetterPublisher : IDisposable
 
     private static Message<byte[]?, byte[]?> Stub(ConsumeResult<byte[]?, byte[]?> record, string reason, bool keepExtras)
     {
-        var key = record.Message.Key;
-        var headers = keepExtras ? OriginalHeaders(record) : [];
-        var extras = (key?.Length ?? 0) + headers.Sum(h => h.Key.Length + (h.GetValueBytes()?.Length ?? 0));
-        if (extras > MaxStubExtras)
-        {
-            (key, headers) = (null, []);
-        }
+        var (key, headers) = keepExtras && RecordBytes.KeyAndHeaders(record.Message) <= MaxStubExtras
+            ? (record.Message.Key, OriginalHeaders(record))
+            : (null, []);
 
         headers.Add(ReasonHeader, Encoding.UTF8.GetBytes(TooLarge));
         headers.Add(CauseHeader, Encoding.UTF8.GetBytes(reason));
         headers.Add(SourceValueSizeHeader, Ascii(record.Message.Value?.Length ?? 0));
-        return new Message<byte[]?, byte[]?> { Key = keepExtras ? key : null, Value = null, Headers = headers };
+        return new Message<byte[]?, byte[]?> { Key = key, Value = null, Headers = headers };
     }
 
     // A producer's own deadletter.* headers are dropped: only ours say why and where from.

@@ -136,7 +136,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
                 continue;
             }
 
-            var bytes = Size(record);
+            var bytes = RecordBytes.Of(record.Message);
             if (!_gate.TryEnter(bytes) && !_gate.WaitForRoom(consumer, bytes, () => _partitions.StoreCommittable(consumer), stoppingToken))
             {
                 break; // stopping: this record was not dispatched and is consumed again next time
@@ -164,17 +164,6 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         {
             LogCloseFailed(_logger, e);
         }
-    }
-
-    private static int Size(ConsumeResult<byte[]?, byte[]?> record)
-    {
-        var size = (record.Message.Key?.Length ?? 0) + (record.Message.Value?.Length ?? 0);
-        foreach (var header in record.Message.Headers ?? [])
-        {
-            size += header.Key.Length + (header.GetValueBytes()?.Length ?? 0);
-        }
-
-        return size;
     }
 
     private void Dispatch(ConsumeResult<byte[]?, byte[]?> record, int bytes)
