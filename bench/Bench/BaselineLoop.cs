@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Codec;
@@ -14,6 +15,7 @@ namespace HeaterOrleans.Bench;
 internal sealed class BaselineLoop
 {
     private long _processed;
+    private StrongBox<CpuTimes>? _firstRecord; // boxed: read from the meter's thread, never torn
 
     /// <summary>Records consumed so far; the last one counts only once its commands are flushed and its offset committed.</summary>
     public long Processed => Volatile.Read(ref _processed);
@@ -21,7 +23,10 @@ internal sealed class BaselineLoop
     /// <summary>Commands produced (read once <see cref="Run"/> has returned).</summary>
     public long Commands { get; private set; }
 
-    public void Run(string bootstrapServers, PhaseTopics topics, long records)
+    /// <summary>The clock as the first record arrived (null before), read here: the loop is too quick to time by polling.</summary>
+    public CpuTimes? FirstRecord => Volatile.Read(ref _firstRecord)?.Value;
+
+    public void Run(string bootstrapServers, PhaseTopics topics, long records, CpuClock cpu)
     {
         var (readings, settings, commands) = (topics.Readings, topics.Settings, topics.Commands);
         var consumerConfig = new ConsumerConfig
@@ -53,7 +58,11 @@ internal sealed class BaselineLoop
                 continue;
             }
 
-            seen++;
+            if (seen++ == 0)
+            {
+                Volatile.Write(ref _firstRecord, new StrongBox<CpuTimes>(cpu.Read()));
+            }
+
             if (record.Topic == settings)
             {
                 if (MessageCodec.DecodeSetting(record.Message.Value ?? []) is { IsValid: true, Message: { } s })

@@ -51,8 +51,9 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             progress("baseline: bare Confluent loop");
             Quiesce();
             var loop = new BaselineLoop();
-            var run = Task.Factory.StartNew(() => loop.Run(kafka.BootstrapServers, kafka.Topics, records), TaskCreationOptions.LongRunning);
-            Record(report, BenchOptions.Baseline, await ThroughputMeter.MeasureAsync(BenchOptions.Baseline, () => loop.Processed, records, kafka.Cpu, run), loop.Commands);
+            var run = Task.Factory.StartNew(() => loop.Run(kafka.BootstrapServers, kafka.Topics, records, kafka.Cpu), TaskCreationOptions.LongRunning);
+            var cost = await ThroughputMeter.MeasureAsync(BenchOptions.Baseline, () => loop.Processed, records, kafka.Cpu, run, firstRecord: () => loop.FirstRecord);
+            Record(report, BenchOptions.Baseline, cost, loop.Commands);
         }
 
         if (!options.Sustained && options.Runs(BenchOptions.Peer))

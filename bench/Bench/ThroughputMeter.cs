@@ -17,10 +17,16 @@ internal static class ThroughputMeter
     /// here, so a stall then throws; without it, a stalled variant is given up on with a note and its phase goes on.
     /// </param>
     /// <param name="stateWrites">The service's state writes so far, counted over the same interval.</param>
+    /// <param name="firstRecord">
+    /// The clock read by the variant itself as it took its first record (null until then). A variant this fast can go
+    /// from none to all between two polls, which left nothing to measure; the whole phase then counts from here.
+    /// </param>
     public static async Task<PhaseCost> MeasureAsync(
         string variant, Func<long> processed, long records, CpuClock cpu, Task? finished = null, Func<long>? stateWrites = null,
-        CancellationToken cancellationToken = default)
+        Func<CpuTimes?>? firstRecord = null, CancellationToken cancellationToken = default)
     {
+        // Only if the variant went from none to all between two polls: then its start-up counts in, rather than no figure.
+        var (entry, writesAtEntry) = (cpu.Read(), stateWrites?.Invoke());
         CpuTimes? start = null;
         var startedAt = 0L;
         long? writesAtStart = null;
@@ -34,7 +40,11 @@ internal static class ThroughputMeter
             }
 
             var now = processed();
-            if (start is null && now > 0)
+            if (start is null && firstRecord?.Invoke() is { } first)
+            {
+                (start, startedAt, writesAtStart) = (first, 0, stateWrites?.Invoke());
+            }
+            else if (start is null && now > 0)
             {
                 // What it did before it was first seen (the peer's counts appear only once its start returns) is left out.
                 (start, startedAt, writesAtStart) = (cpu.Read(), now, stateWrites?.Invoke());
@@ -57,6 +67,11 @@ internal static class ThroughputMeter
             }
 
             await Task.Delay(10, cancellationToken);
+        }
+
+        if (start is null)
+        {
+            (start, writesAtStart) = (firstRecord?.Invoke() ?? entry, writesAtEntry);
         }
 
         return Cost(start, startedAt, records, writesAtStart);
