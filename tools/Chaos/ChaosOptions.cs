@@ -31,6 +31,12 @@ public sealed record ChaosOptions
     /// <summary>How long PostgreSQL is stopped; zero = no database outage.</summary>
     public TimeSpan PostgresDown { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long PostgreSQL stays down after a silo stopped during its outage has handed its partitions over (the
+    /// old owner's lanes abandoned, the new owner's retrying); zero = no such fault.
+    /// </summary>
+    public TimeSpan RebalanceInOutage { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Delay between killing a silo and starting its replacement.</summary>
     public TimeSpan RestartAfter { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -57,7 +63,7 @@ public sealed record ChaosOptions
         : Partitions is < 1 or > 1000 ? "--partitions must be between 1 and 1000"
         : GarbagePercent is < 0 or > 100 ? "--garbage-percent must be between 0 and 100"
         : Timeout <= TimeSpan.Zero ? "--timeout must be > 0"
-        : BrokerDown < TimeSpan.Zero || PostgresDown < TimeSpan.Zero || RestartAfter < TimeSpan.Zero ? "durations must be >= 0"
+        : BrokerDown < TimeSpan.Zero || PostgresDown < TimeSpan.Zero || RebalanceInOutage < TimeSpan.Zero || RestartAfter < TimeSpan.Zero ? "durations must be >= 0"
         : Rate < 0 ? "--rate must be >= 0"
         : MaxLag < 1 ? "--max-lag must be >= 1"
         : null;

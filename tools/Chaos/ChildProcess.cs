@@ -101,6 +101,17 @@ internal sealed class ChildProcess : IDisposable
         await _process.StandardInput.FlushAsync();
     }
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod on a scale-down: the silo drains, commits and leaves the cluster.</summary>
+    public async Task TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        Note("sent SIGTERM");
+    }
+
     /// <summary>SIGKILL, as a crashed pod: no drain, no commit, no goodbye to the cluster.</summary>
     public void Kill()
     {

@@ -49,6 +49,11 @@ internal sealed class FaultInjector(
             kinds.Add(FaultKind.PostgresDown);
         }
 
+        if (options.RebalanceInOutage > TimeSpan.Zero)
+        {
+            kinds.Add(FaultKind.RebalanceInOutage);
+        }
+
         var shuffled = kinds.ToArray();
         random.Shuffle(shuffled);
         var (first, span) = (rounds * 0.15, rounds * 0.70 / Math.Max(1, shuffled.Length));
@@ -69,6 +74,7 @@ internal sealed class FaultInjector(
             {
                 FaultKind.SiloKill => await KillAsync(cancellationToken),
                 FaultKind.BrokerDown => await BrokerDownAsync(cancellationToken),
+                FaultKind.RebalanceInOutage => await RebalanceInOutageAsync(cancellationToken),
                 _ => await PostgresDownAsync(cancellationToken),
             };
             record = record with
@@ -158,6 +164,80 @@ internal sealed class FaultInjector(
         var snapshot = await SnapshotAsync(cancellationToken);
         var recovery = await RecoveryAsync(snapshot, cancellationToken);
         return new FaultRecord("postgres-down", at, start.TotalSeconds, duration.TotalSeconds, recovery?.TotalSeconds, "server stopped (pg_ctl stop -m fast)");
+    }
+
+    /// <summary>
+    /// PostgreSQL stops, then a silo is stopped as a scale-down does: its lanes cannot finish (their state writes
+    /// fail), so its partitions are handed over with records in flight, and the survivor takes them while the
+    /// database is still down. The old owner must stop for good and the new owner replay without a stale or
+    /// repeated command. Then the database comes back and a replacement silo joins (a second rebalance).
+    /// </summary>
+    private async Task<FaultRecord> RebalanceInOutageAsync(CancellationToken cancellationToken)
+    {
+        var running = silos.Running;
+        var victim = running[_random.Next(running.Count)];
+        var survivors = running.Where(s => s != victim).Select(s => (Silo: s, From: s.LineCount)).ToList();
+        var (at, start) = (DateTimeOffset.UtcNow, log.Elapsed);
+        log.Line($"rebalance-in-outage: PostgreSQL stopped, then SIGTERM {victim.Name} (pid {victim.Id}) after round {producer.RoundsDone}");
+        await postgres.StopAsync();
+        bool handedOver;
+        try
+        {
+            await silos.TerminateAsync(victim);
+            handedOver = await FirstToLogAsync(survivors, "Ingress assigned", cancellationToken);
+            log.Line(handedOver
+                ? $"rebalance-in-outage: a survivor took partitions; PostgreSQL stays down {options.RebalanceInOutage.TotalSeconds:F0}s more"
+                : "rebalance-in-outage: no survivor took partitions within the limit");
+            await Task.Delay(options.RebalanceInOutage, cancellationToken);
+        }
+        finally
+        {
+            await postgres.StartAgainAsync();
+        }
+
+        var duration = log.Elapsed - start;
+        var snapshot = await SnapshotAsync(cancellationToken);
+        var replacement = silos.Start();
+        var recovery = await RecoveryAsync(snapshot, cancellationToken);
+        if (!await victim.WaitForExitAsync(TimeSpan.FromMinutes(1)))
+        {
+            log.Line($"rebalance-in-outage: {victim.Name} did not exit within a minute of PostgreSQL's return; killed");
+            victim.Kill();
+        }
+
+        return new FaultRecord("rebalance-in-outage", at, start.TotalSeconds, duration.TotalSeconds, handedOver ? recovery?.TotalSeconds : null,
+            $"stopped {victim.Name} (SIGTERM) during a PostgreSQL outage, {(handedOver ? "partitions handed over" : "no hand-over seen")}; {replacement.Name} joined after");
+    }
+
+    /// <summary>Whether one of <paramref name="silos"/> logs <paramref name="text"/> (after its given line) within the limit.</summary>
+    private static async Task<bool> FirstToLogAsync(
+        IEnumerable<(ChildProcess Silo, int From)> silos, string text, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var waits = silos
+            .Select(s => s.Silo.WaitForLineAsync(l => l.Contains(text, StringComparison.Ordinal), TimeSpan.FromSeconds(90), stop.Token, s.From))
+            .ToList();
+        try
+        {
+            while (waits.Count > 0)
+            {
+                var done = await Task.WhenAny(waits);
+                if (done.IsCompletedSuccessfully)
+                {
+                    return true;
+                }
+
+                waits.Remove(done);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return false;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(waits).ContinueWith(_ => { }, TaskScheduler.Default); // observed, whatever they ended in
+        }
     }
 
     private async Task<Dictionary<TopicPartition, long>> SnapshotAsync(CancellationToken cancellationToken)

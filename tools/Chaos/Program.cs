@@ -14,6 +14,11 @@ var report = new Option<string>("--report") { Description = "JSON report file", 
 var timeout = new Option<TimeSpan>("--timeout") { Description = "Longest run until the service has caught up", DefaultValueFactory = _ => defaults.Timeout };
 var brokerDown = new Option<TimeSpan>("--broker-down") { Description = "Broker outage (0 = none)", DefaultValueFactory = _ => defaults.BrokerDown };
 var postgresDown = new Option<TimeSpan>("--postgres-down") { Description = "PostgreSQL outage (0 = none)", DefaultValueFactory = _ => defaults.PostgresDown };
+var rebalance = new Option<TimeSpan>("--rebalance-in-outage")
+{
+    Description = "PostgreSQL kept down this long after a silo stopped during its outage handed its partitions over (0 = no such fault)",
+    DefaultValueFactory = _ => defaults.RebalanceInOutage,
+};
 var restartAfter = new Option<TimeSpan>("--restart-after") { Description = "Delay before a killed silo is replaced", DefaultValueFactory = _ => defaults.RestartAfter };
 var rate = new Option<int>("--rate") { Description = "Readings per second at most (0 = no limit but --max-lag)", DefaultValueFactory = _ => defaults.Rate };
 var maxLag = new Option<int>("--max-lag") { Description = "Readings the service may be behind before production waits", DefaultValueFactory = _ => defaults.MaxLag };
@@ -22,7 +27,7 @@ var siloArgs = new Option<string[]>("--silo-arg") { Description = "Extra --Key=v
 
 var command = new RootCommand("Chaos run of HeaterOrleans: two silo processes on PostgreSQL and a broker process, killed and cut off while a seeded workload runs; checks nothing is lost.")
 {
-    sensors, readings, kills, partitions, garbage, seed, report, timeout, brokerDown, postgresDown, restartAfter, rate, maxLag, runs, siloArgs,
+    sensors, readings, kills, partitions, garbage, seed, report, timeout, brokerDown, postgresDown, rebalance, restartAfter, rate, maxLag, runs, siloArgs,
 };
 command.SetAction(async (parsed, cancellationToken) =>
 {
@@ -38,6 +43,7 @@ command.SetAction(async (parsed, cancellationToken) =>
         Timeout = parsed.GetValue(timeout),
         BrokerDown = parsed.GetValue(brokerDown),
         PostgresDown = parsed.GetValue(postgresDown),
+        RebalanceInOutage = parsed.GetValue(rebalance),
         RestartAfter = parsed.GetValue(restartAfter),
         Rate = parsed.GetValue(rate),
         MaxLag = parsed.GetValue(maxLag),

@@ -51,6 +51,17 @@ internal sealed class SiloCluster(string siloPath, string runFolder, string boot
         silo.Kill();
     }
 
+    /// <summary>Stops <paramref name="silo"/> as a scale-down does (SIGTERM); it no longer counts as running.</summary>
+    public Task TerminateAsync(ChildProcess silo)
+    {
+        lock (_gate)
+        {
+            _running.Remove(silo);
+        }
+
+        return silo.TerminateAsync();
+    }
+
     /// <summary>A silo is serving once its ingress consumer got partitions.</summary>
     public static Task WaitAssignedAsync(ChildProcess silo, TimeSpan timeout, CancellationToken cancellationToken) =>
         silo.WaitForLineAsync(l => l.Contains("Ingress assigned", StringComparison.Ordinal), timeout, cancellationToken);
