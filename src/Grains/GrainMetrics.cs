@@ -20,6 +20,9 @@ public static class GrainMetrics
     private static long _writes;
     private static long _stale;
     private static long _failsafeOffs;
+    private static long _localCalls;
+    private static long _remoteCalls;
+    private static long _migrations;
 
     static GrainMetrics()
     {
@@ -27,6 +30,16 @@ public static class GrainMetrics
         Meter.CreateObservableGauge("heater.sensors.active", () => Active, description: "Sensor grains active in this silo");
         Meter.CreateObservableGauge("heater.sensors.stale", () => Stale,
             description: "Active sensor grains whose heater the failsafe holds Off until the sensor reads again");
+        Meter.CreateObservableCounter(
+            "heater.grain.calls",
+            () => new[]
+            {
+                new Measurement<long>(LocalCalls, new KeyValuePair<string, object?>("local", "true")),
+                new Measurement<long>(RemoteCalls, new KeyValuePair<string, object?>("local", "false")),
+            },
+            description: "Ingress calls to sensor grains, by whether the grain lived on the silo that consumed the record");
+        Meter.CreateObservableCounter("heater.grain.migrations", () => Migrations,
+            description: "Sensor grains that asked to move to the silo consuming their partition");
     }
 
     /// <summary>Sensor grains active in this silo.</summary>
@@ -40,6 +53,19 @@ public static class GrainMetrics
 
     /// <summary>Active sensor grains marked stale in this silo.</summary>
     public static long Stale => Interlocked.Read(ref _stale);
+
+    /// <summary>Ingress calls to a grain on the silo that consumed the record, in this process.</summary>
+    public static long LocalCalls => Interlocked.Read(ref _localCalls);
+
+    /// <summary>Ingress calls to a grain on another silo than the one that consumed the record, in this process.</summary>
+    public static long RemoteCalls => Interlocked.Read(ref _remoteCalls);
+
+    /// <summary>Grains that asked to move to their home silo, in this process.</summary>
+    public static long Migrations => Interlocked.Read(ref _migrations);
+
+    internal static void Called(bool local) => Interlocked.Increment(ref local ? ref _localCalls : ref _remoteCalls);
+
+    internal static void Migrating() => Interlocked.Increment(ref _migrations);
 
     internal static void Activated() => Interlocked.Increment(ref _active);
 

@@ -74,9 +74,10 @@ public sealed partial class SensorGrain : ISensorFailsafe
     private void ActivateFailsafe()
     {
         UpdateStaleGauge();
-        // Whatever woke us (a reading, the sweeper, the recovery after a crash), the sensor may have read until just
-        // now: give it the full timeout from here, so the failsafe never fires early.
-        _lastHeardAt = time.GetUtcNow();
+        // Moved here from another silo: the silence goes on from where it was. Otherwise, whatever woke us (a reading,
+        // the sweeper, the recovery after a crash), the sensor may have read until just now: give it the full timeout
+        // from here, so the failsafe never fires early.
+        _lastHeardAt = _heardBeforeMove ?? time.GetUtcNow();
         if (FailsafeWatches)
         {
             _watch = failsafeSweeper.Watch(SensorId, _lastHeardAt);

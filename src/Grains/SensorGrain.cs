@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HeaterOrleans.Contracts;
+using HeaterOrleans.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -11,13 +12,15 @@ namespace HeaterOrleans.Grains;
 /// <summary>
 /// Holds one sensor's setting and last action and turns its readings into commands.
 /// Not reentrant: calls, including the failsafe's checks, run one at a time.
-/// The stale-sensor failsafe is in <c>SensorGrain.Failsafe.cs</c>.
+/// The stale-sensor failsafe is in <c>SensorGrain.Failsafe.cs</c>, placement by partition in <c>SensorGrain.Placement.cs</c>.
 /// </summary>
+[SensorHomePlacement]
 public sealed partial class SensorGrain(
     [PersistentState("sensor", SensorGrain.StorageName)] IPersistentState<SensorState> state,
     TimeProvider time,
     IOptions<FailsafeOptions> failsafeOptions,
     FailsafeSweeper failsafeSweeper,
+    ISensorHome home,
     ILogger<SensorGrain> logger) : Grain, ISensorGrain
 {
     /// <summary>The grain storage the silo must register for sensor state.</summary>
@@ -46,6 +49,12 @@ public sealed partial class SensorGrain(
     {
         GrainMetrics.Deactivated();
         DeactivateFailsafe();
+        if (reason.ReasonCode == DeactivationReasonCode.Migrating)
+        {
+            // State and the failsafe's silence travel with the grain; the new silo's sweeper watches it from there.
+            StopWatching();
+            return;
+        }
 
         // At silo shutdown the storage may already be gone (memory storage lives in grains) and every
         // activation would write at once; the informational fields are not worth either.
@@ -71,6 +80,7 @@ public sealed partial class SensorGrain(
 
     public async Task ApplyAsync(Immutable<SensorUpdate[]> updates)
     {
+        var local = CountCall(updates.Value);
         if (Array.Exists(updates.Value, u => u.Reading is not null))
         {
             // The sensor is alive even when its reading must wait for an earlier state to be stored (a database
@@ -117,6 +127,7 @@ public sealed partial class SensorGrain(
         }
 
         await StoreAsync();
+        MoveHomeAfterRemoteCall(local, updates.Value);
     }
 
     public Task<SensorSnapshot?> GetSnapshotAsync()

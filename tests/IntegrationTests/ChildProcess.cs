@@ -22,13 +22,32 @@ public sealed class ChildProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>A silo process on <paramref name="kafka"/> and a PostgreSQL database, on fresh loopback ports.</summary>
-    public static ChildProcess StartOn(TestBroker kafka, string database, params string[] extra) => Start("HeaterOrleans.Silo",
-    [
-        .. PostgreSqlRestartTests.SiloArgs(kafka, database),
-        $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls=http://127.0.0.1:{SiloProcess.FreePort()}",
-        "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
-        .. extra,
-    ]);
+    public static ChildProcess StartOn(TestBroker kafka, string database, params string[] extra)
+    {
+        var http = new Uri($"http://127.0.0.1:{SiloProcess.FreePort()}");
+        var silo = Start("HeaterOrleans.Silo",
+        [
+            .. PostgreSqlRestartTests.SiloArgs(kafka, database),
+            $"--Orleans:SiloPort={SiloProcess.FreePort()}", $"--urls={http}",
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:HeaterOrleans=Information",
+            .. extra,
+        ]);
+        silo.Http = http;
+        return silo;
+    }
+
+    /// <summary>Where a silo started by <see cref="StartOn"/> serves HTTP.</summary>
+    public Uri? Http { get; private set; }
+
+    /// <summary>The ingress calls this silo's sensor grains took so far, by locality (its <c>/metrics</c>).</summary>
+    public async Task<(long Local, long Remote)> GrainCallsAsync()
+    {
+        using var client = new HttpClient { BaseAddress = Http ?? throw new InvalidOperationException("not started by StartOn") };
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        long Count(string local) => Regex.Matches(metrics, $@"^heater_grain_calls_total\{{[^}}]*local=""{local}""[^}}]*\}} (\d+)", RegexOptions.Multiline)
+            .Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        return (Count("true"), Count("false"));
+    }
 
     /// <summary>Starts <paramref name="program"/>, an apphost built beside the tests (a project they reference).</summary>
     public static ChildProcess Start(string program, IEnumerable<string> args)

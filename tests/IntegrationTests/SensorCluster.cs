@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Contracts.Messages;
 using HeaterOrleans.Grains;
+using HeaterOrleans.Silo.Placement;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -29,6 +30,7 @@ public sealed class SensorCluster : IAsyncDisposable
             silo.AddMemoryGrainStorage(SensorGrain.StorageName);
             silo.Services.Configure<FailsafeOptions>(o => failsafe?.Invoke(o));
             silo.Services.AddSensorFailsafe();
+            silo.Services.AddSensorHomePlacement();
             silo.AddKafkaStreams(StreamNames.CommandsProvider, options => options.Configure(o =>
             {
                 o.Topic = TestBroker.Commands;

@@ -28,7 +28,7 @@ public sealed class TestBroker : IDisposable
         }
 
         _producer = new(() => new ProducerBuilder<byte[]?, byte[]?>(
-            new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 1, Acks = Acks.All }).Build());
+            new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 1, Acks = Acks.All, Partitioner = Partitioner.Murmur2Random }).Build());
     }
 
     public EmbeddedKafkaBroker Broker { get; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HeaterOrleans.Grains;
 
 namespace HeaterOrleans.Silo.Diagnostics;
@@ -27,6 +28,7 @@ internal sealed partial class ActivitySummaryService(HeaterMetrics metrics, ILog
                         (now.Settings - last.Settings) / seconds,
                         (now.Commands - last.Commands) / seconds,
                         now.Active,
+                        LocalShare(now.LocalCalls - last.LocalCalls, now.RemoteCalls - last.RemoteCalls),
                         now.DeadLettered,
                         now.Readings,
                         now.Commands);
@@ -40,9 +42,15 @@ internal sealed partial class ActivitySummaryService(HeaterMetrics metrics, ILog
         }
     }
 
-    private (long Readings, long Settings, long Commands, long DeadLettered, long Active) Snapshot() =>
-        (metrics.ReadingsTotal, metrics.SettingsTotal, metrics.CommandsTotal, metrics.DeadLetteredTotal, GrainMetrics.Active);
+    private (long Readings, long Settings, long Commands, long DeadLettered, long Active, long LocalCalls, long RemoteCalls) Snapshot() =>
+        (metrics.ReadingsTotal, metrics.SettingsTotal, metrics.CommandsTotal, metrics.DeadLetteredTotal, GrainMetrics.Active,
+            GrainMetrics.LocalCalls, GrainMetrics.RemoteCalls);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Service: {Readings:F1} readings/s, {Settings:F1} settings/s, {Commands:F1} commands/s; {Active} sensors active here; dead-lettered {DeadLettered} (total {ReadingsTotal} readings, {CommandsTotal} commands)")]
-    private static partial void LogSummary(ILogger logger, double readings, double settings, double commands, long active, long deadLettered, long readingsTotal, long commandsTotal);
+    // Of the grain calls this silo's grains took in the interval: those from this silo's own ingress.
+    private static string LocalShare(long local, long remote) =>
+        local + remote == 0 ? "no" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * local / (local + remote):F1} %");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Service: {Readings:F1} readings/s, {Settings:F1} settings/s, {Commands:F1} commands/s; {Active} sensors active here, {LocalShare} of their calls local; dead-lettered {DeadLettered} (total {ReadingsTotal} readings, {CommandsTotal} commands)")]
+    private static partial void LogSummary(
+        ILogger logger, double readings, double settings, double commands, long active, string localShare, long deadLettered, long readingsTotal, long commandsTotal);
 }

@@ -5,6 +5,7 @@ using HeaterOrleans.Silo.Health;
 using HeaterOrleans.Silo.Http;
 using HeaterOrleans.Silo.Ingress;
 using HeaterOrleans.Silo.Kafka;
+using HeaterOrleans.Silo.Placement;
 using HeaterOrleans.Silo.Simulator;
 using HeaterOrleans.Silo.Storage;
 using Npgsql;
@@ -63,6 +64,8 @@ public static class HeaterServiceCollectionExtensions
     {
         services.AddValidatedOptions<IngressOptions, IngressOptionsValidator>(configuration, IngressOptions.SectionName);
         services.AddSingleton<RecordHandler>();
+        // Sensor grains live where their partition is consumed; the ingress tells placement what it consumes.
+        services.AddKafkaSensorHome(configuration);
         services.AddSingleton<KafkaIngressService>();
         services.AddHostedService(sp => sp.GetRequiredService<KafkaIngressService>());
         // The failsafe judges silence only while readings can reach the grains (replaces the always-listening default).

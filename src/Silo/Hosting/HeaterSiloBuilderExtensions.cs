@@ -2,6 +2,7 @@ using System.Net;
 using HeaterOrleans.Contracts;
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Kafka;
+using HeaterOrleans.Silo.Placement;
 using HeaterOrleans.Silo.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -51,6 +52,7 @@ public static class HeaterSiloBuilderExtensions
         }
 
         silo.AddHeaterFailsafe(configuration);
+        silo.Services.AddSensorHomePlacement();
 
         // Failure detection timings (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using HeaterOrleans.Silo.Diagnostics;
 using HeaterOrleans.Silo.Kafka;
+using HeaterOrleans.Silo.Placement;
 using Microsoft.Extensions.Options;
 
 namespace HeaterOrleans.Silo.Ingress;
@@ -19,6 +20,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private readonly ILogger<KafkaIngressService> _logger;
     private readonly InFlightGate _gate;
     private readonly PartitionTracker _partitions;
+    private readonly IngressPartitions _consumed;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<Task, object?> _completed;
     private bool _hasAssignment;
@@ -27,9 +29,11 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         KafkaClientFactory kafka,
         RecordHandler handler,
         HeaterMetrics metrics,
+        IngressPartitions consumed,
         IOptions<IngressOptions> options,
         ILogger<KafkaIngressService> logger)
     {
+        _consumed = consumed;
         _kafka = kafka;
         _handler = handler;
         _options = options.Value;
@@ -156,6 +160,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
 
         _partitions.Commit(consumer, [.. _partitions.Assigned]);
         Volatile.Write(ref _hasAssignment, false);
+        _consumed.Set([]);
         try
         {
             consumer.Close();
@@ -193,6 +198,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private void OnAssigned(List<TopicPartition> assigned)
     {
         _partitions.Assign(assigned);
+        _consumed.Set(_partitions.Assigned);
         Volatile.Write(ref _hasAssignment, true);
         LogAssigned(_logger, Describe(assigned));
     }
@@ -212,6 +218,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
 
         _partitions.Commit(consumer, revoked);
         _partitions.Forget(revoked);
+        _consumed.Set(_partitions.Assigned);
         LogRevoked(_logger, Describe(revoked));
     }
 
@@ -221,6 +228,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         // still in flight could undo it.
         _partitions.Abandon(lost);
         _partitions.Forget(lost);
+        _consumed.Set(_partitions.Assigned);
         Volatile.Write(ref _hasAssignment, false);
         LogLost(_logger, Describe(lost));
     }

@@ -1,0 +1,79 @@
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Grains.Placement;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
+
+namespace HeaterOrleans.Grains;
+
+/// <summary>
+/// Placement by partition: the grain lives on the silo whose ingress consumes its sensor's readings partition
+/// (<see cref="SensorHomePlacement"/>). When a rebalance has moved that partition, the first call from the new owner
+/// is remote; once it is done the grain moves there with its state (Orleans grain migration, no storage round trip),
+/// so the next ones are local.
+/// </summary>
+public sealed partial class SensorGrain : IGrainMigrationParticipant
+{
+    private const string HeardAtKey = "heater.heardAt";
+    private const string UnstoredKey = "heater.unstored";
+    private const string InformationalKey = "heater.informational";
+
+    private bool _moving;
+
+    // The failsafe's silence, carried over a move so that the deadline stays where it was.
+    private DateTimeOffset? _heardBeforeMove;
+
+    public void OnDehydrate(IDehydrationContext dehydrationContext)
+    {
+        dehydrationContext.TryAddValue(HeardAtKey, _lastHeardAt);
+        dehydrationContext.TryAddValue(UnstoredKey, _unstored);
+        dehydrationContext.TryAddValue(InformationalKey, _informationalDirty);
+    }
+
+    public void OnRehydrate(IRehydrationContext rehydrationContext)
+    {
+        if (rehydrationContext.TryGetValue(HeardAtKey, out DateTimeOffset heardAt))
+        {
+            _heardBeforeMove = heardAt;
+        }
+
+        _unstored = rehydrationContext.TryGetValue(UnstoredKey, out bool unstored) && unstored;
+        _informationalDirty = rehydrationContext.TryGetValue(InformationalKey, out bool dirty) && dirty;
+    }
+
+    /// <summary>Counts the call by locality and tells whether it came from another silo's ingress.</summary>
+    private bool? CountCall(SensorUpdate[] updates)
+    {
+        var local = updates.Length > 0 ? home.ConsumedHere(updates[0]) : null;
+        if (local is { } l)
+        {
+            GrainMetrics.Called(l);
+        }
+
+        return local;
+    }
+
+    /// <summary>
+    /// After a remote call that brought a reading, moves (once this call is done) to the silo that consumes the
+    /// reading's partition, when that is known and elsewhere: then the next readings are local, whichever partitioner
+    /// their producer used. Only with everything stored, so the move carries nothing that exists only in memory.
+    /// Settings never move a grain (their partitions may be consumed elsewhere), nor does a call from this silo.
+    /// </summary>
+    private void MoveHomeAfterRemoteCall(bool? local, SensorUpdate[] updates)
+    {
+        if (local is not false || _moving || _unstored
+            || Array.FindLast(updates, u => u.Reading is not null) is not { } reading
+            || home.ConsumerOf(reading) is not { } consumer
+            || consumer.Equals(GrainContext.Address.SiloAddress))
+        {
+            return;
+        }
+
+        _moving = true;
+        GrainMetrics.Migrating();
+        LogMoving(SensorId, consumer);
+        GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = consumer });
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sensor {SensorId}: moving to {Silo}, which consumes its partition")]
+    private partial void LogMoving(int sensorId, SiloAddress silo);
+}
