@@ -85,6 +85,15 @@ public sealed partial class FailsafeSweeper : IDisposable
         }
     }
 
+    /// <summary>When the sensor was last heard, as this sweeper's watch of it says; null when it does not watch it.</summary>
+    public DateTimeOffset? HeardAt(long sensorId)
+    {
+        lock (_lock)
+        {
+            return _watches.TryGetValue(sensorId, out var watch) ? watch.HeardAt : null;
+        }
+    }
+
     /// <summary>Whether <paramref name="watch"/> is the one this sweeper holds for its sensor.</summary>
     public bool IsCurrent(FailsafeWatch watch)
     {

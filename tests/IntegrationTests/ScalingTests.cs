@@ -60,14 +60,9 @@ public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper out
     /// </summary>
     private async Task AssertCallsLocalAsync(string step, Workload[] workloads, TestBroker kafka, params ChildProcess[] silos)
     {
-        var before = await Task.WhenAll(silos.Select(s => s.GrainCallsAsync()));
-        await Phase($"{step}, settled", workloads, kafka, rounds: 5);
-        var after = await Task.WhenAll(silos.Select(s => s.GrainCallsAsync()));
-        var local = after.Zip(before, (a, b) => a.Local - b.Local).Sum();
-        var remote = after.Zip(before, (a, b) => a.Remote - b.Remote).Sum();
+        var (local, remote) = await GrainLocality.AssertLocalAsync(
+            step, () => Phase($"{step}, settled", workloads, kafka, rounds: 5), workloads.Sum(w => w.Sensors.Count()), silos);
         output.WriteLine($"{step}: {local} grain calls local, {remote} remote");
-        Assert.True(local + remote >= workloads.Sum(w => w.Sensors.Count()), $"{step}: only {local + remote} grain calls counted");
-        Assert.True(local >= 0.99 * (local + remote), $"{step}: {remote} of {local + remote} grain calls were remote");
     }
 
     /// <summary>Sends rounds as fast as the broker takes them and reports how fast the group committed them.</summary>

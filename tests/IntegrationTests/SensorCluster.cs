@@ -21,10 +21,11 @@ public sealed class SensorCluster : IAsyncDisposable
     public InProcessTestCluster Cluster { get; }
 
     /// <param name="failsafe">Failsafe options; the defaults (60 s) when omitted.</param>
-    public static async Task<SensorCluster> StartAsync(Action<FailsafeOptions>? failsafe = null)
+    /// <param name="silos">Silos in the cluster.</param>
+    public static async Task<SensorCluster> StartAsync(Action<FailsafeOptions>? failsafe = null, int silos = 1)
     {
         var kafka = new TestBroker(partitions: 4, TestBroker.Commands);
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(SensorGrain.StorageName);
@@ -45,8 +46,10 @@ public sealed class SensorCluster : IAsyncDisposable
 
     public ISensorGrain Sensor(int id) => Cluster.Client.GetGrain<ISensorGrain>(id);
 
-    /// <summary>The silo's failsafe sweeper: which heaters it watches.</summary>
-    public FailsafeSweeper Sweeper => Cluster.Silos[0].ServiceProvider.GetRequiredService<FailsafeSweeper>();
+    /// <summary>The (first) silo's failsafe sweeper: which heaters it watches.</summary>
+    public FailsafeSweeper Sweeper => SweeperOf(0);
+
+    public FailsafeSweeper SweeperOf(int silo) => Cluster.Silos[silo].ServiceProvider.GetRequiredService<FailsafeSweeper>();
 
     /// <summary>The command records of one sensor, in the order the broker holds them.</summary>
     public List<ConsumeResult<byte[]?, byte[]?>> CommandRecordsFor(int sensorId) =>
