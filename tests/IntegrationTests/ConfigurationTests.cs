@@ -18,6 +18,7 @@ public sealed class ConfigurationTests
     [InlineData("--Ingress:MaxInFlight=0", "Ingress:MaxInFlight")]
     [InlineData("--Orleans:SiloPort=70000", "Orleans:SiloPort")]
     [InlineData("--Failsafe:StaleAfter=00:00:00.5", "Failsafe:StaleAfter")]
+    [InlineData("--Placement:ReportInterval=00:00:00", "Placement:ReportInterval")]
     public async Task Names_the_bad_key(string argument, string key)
     {
         WebApplication? app = null;
