@@ -103,6 +103,9 @@ public sealed partial class SensorGrain(
 
             if (update.Reading is { } reading)
             {
+                // A command earlier in this batch is stored before the next decision: a crash can then repeat only
+                // the last command sent (with its sequence number), never a run of older ones after newer ones.
+                await StoreAsync();
                 await ApplyReadingCoreAsync(reading);
             }
             else if (update.Setting is { } setting && setting != state.State.Setting)

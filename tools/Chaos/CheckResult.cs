@@ -17,6 +17,8 @@ public sealed record CheckResult
     /// <summary>Commands beyond the model's that are not exact repeats: a replay applied twice. Fails the run.</summary>
     public int Spurious { get; init; }
 
+    public List<SpuriousSensor> SpuriousSensors { get; init; } = [];
+
     /// <summary>Commands whose key is not their sensor ID, or for a sensor the workload does not have.</summary>
     public int MalformedCommands { get; init; }
 

@@ -44,6 +44,7 @@ internal static class OutputChecker
 
         var (expected, lost, repeats, spurious) = (0, 0, 0, 0);
         var lostSensors = new List<LostSensor>();
+        var spuriousSensors = new List<SpuriousSensor>();
         foreach (var sensor in plan.Sensors)
         {
             var records = (seen.GetValueOrDefault(sensor.Id) ?? []).OrderBy(r => r.Partition).ThenBy(r => r.Offset).ToList();
@@ -60,17 +61,24 @@ internal static class OutputChecker
                 .ThenBy(c => c.SwitchAfter is { } k ? Math.Abs(k - sensor.ChangedAfter) : 0)
                 .First();
             expected += best.Wanted.Count;
-            spurious += Math.Max(0, got.Count - best.Wanted.Count);
+            var extra = Math.Max(0, got.Count - best.Wanted.Count);
+            spurious += extra;
+            var note = sensor.Changed is null
+                ? "no setting change"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"setting changed after reading {sensor.ChangedAfter} of {sensor.Readings.Count}; best switch point {best.SwitchAfter}");
+            if (extra > 0 && spuriousSensors.Count < DetailLimit)
+            {
+                var sequence = string.Join(' ', records.Select(r => $"{(r.On ? 1 : 0)}#{r.Sequence ?? "?"}"));
+                spuriousSensors.Add(new SpuriousSensor(sensor.Id, extra, Bits(best.Wanted), sequence, note));
+            }
+
             if (!best.Ok)
             {
                 var missing = Math.Max(1, best.Wanted.Count - best.Matched);
                 lost += missing;
                 if (lostSensors.Count < DetailLimit)
                 {
-                    var note = sensor.Changed is null
-                        ? "no setting change"
-                        : string.Create(CultureInfo.InvariantCulture,
-                            $"setting changed after reading {sensor.ChangedAfter} of {sensor.Readings.Count}; best switch point {best.SwitchAfter}");
                     lostSensors.Add(new LostSensor(sensor.Id, missing, Bits(best.Wanted), Bits(got), note));
                 }
             }
@@ -85,6 +93,7 @@ internal static class OutputChecker
             LostSensors = lostSensors,
             Repeats = repeats,
             Spurious = spurious,
+            SpuriousSensors = spuriousSensors,
             MalformedCommands = malformed,
             SensorsOnSeveralPartitions = seen.Values.Count(l => l.Select(r => r.Partition).Distinct().Count() > 1),
             DeadLettered = deadLettered,
