@@ -40,6 +40,29 @@ public sealed partial class SensorGrain : IGrainMigrationParticipant
         _informationalDirty = rehydrationContext.TryGetValue(InformationalKey, out bool dirty) && dirty;
     }
 
+    /// <summary>
+    /// A heater moved here while On is written once: its stored row must name the silo that now watches it, or the
+    /// PostgreSQL failsafe recovery, which wakes only heaters whose owner is gone, would miss it if this silo dies
+    /// (the old silo, alive, no longer watches it). A failed write is retried by the next call or the sweeper's check.
+    /// </summary>
+    private async Task ClaimAfterMoveAsync()
+    {
+        if (_heardBeforeMove is null || !FailsafeWatches)
+        {
+            return;
+        }
+
+        _unstored = true;
+        try
+        {
+            await StoreAsync();
+        }
+        catch (Exception e)
+        {
+            LogClaimFailed(e, SensorId);
+        }
+    }
+
     /// <summary>Counts the call by locality and tells whether it came from another silo's ingress.</summary>
     private bool? CountCall(SensorUpdate[] updates)
     {
@@ -73,6 +96,9 @@ public sealed partial class SensorGrain : IGrainMigrationParticipant
         LogMoving(SensorId, consumer);
         GrainContext.Migrate(new Dictionary<string, object> { [IPlacementDirector.PlacementHintKey] = consumer });
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {SensorId}: storing the heater's new silo after a move failed; the next call or failsafe check tries again")]
+    private partial void LogClaimFailed(Exception exception, int sensorId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sensor {SensorId}: moving to {Silo}, which consumes its partition")]
     private partial void LogMoving(int sensorId, SiloAddress silo);

@@ -38,11 +38,11 @@ public sealed partial class SensorGrain(
 
     private int SensorId => (int)this.GetPrimaryKeyLong();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         GrainMetrics.Activated();
         ActivateFailsafe();
-        return Task.CompletedTask;
+        await ClaimAfterMoveAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

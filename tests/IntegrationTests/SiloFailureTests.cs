@@ -168,9 +168,9 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         var database = await postgres.Server.CreateDatabaseAsync();
         using var kafka = new TestBroker(partitions: 8);
         string[] args = [.. FastFailureDetection, $"--Failsafe:StaleAfter={staleAfter}"];
-        using var victim = ChildProcess.StartOn(kafka, database, args);
-        using var survivor = ChildProcess.StartOn(kafka, database, args);
-        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), victim, survivor);
+        using var first = ChildProcess.StartOn(kafka, database, args);
+        using var second = ChildProcess.StartOn(kafka, database, args);
+        await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), first, second);
         await Eventually.True(() => ActiveSilos(database) == 2, TimeSpan.FromSeconds(30), "two active silos in the membership table");
 
         var sensors = Enumerable.Range(1, 40).ToList();
@@ -188,20 +188,23 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
 
         await Eventually.True(() => kafka.ReadAll(TestBroker.Commands).Count == sensors.Count, TimeSpan.FromSeconds(30), "every heater On");
 
-        // Readings inside the band keep every heater On until grains are seen active in both silos. Then the kill
-        // must come after everything is committed (it replays nothing, so no reading wakes the victim's grains
-        // elsewhere) and before any failsafe is due: on a loaded machine the commit may take longer than that, so
-        // read again until both hold, rather than judge the service by this machine's speed.
+        // Readings inside the band keep every heater On until the silos' summaries show where the grains are (they
+        // live with their readings partition: the assignment may give one silo all of them and the other only the
+        // settings). The victim is the silo holding more. The kill must come after everything is committed (it
+        // replays nothing, so no reading wakes the victim's grains elsewhere) and before any failsafe is due: on a
+        // loaded machine the commit may take longer than that, so read again until both hold, rather than judge the
+        // service by this machine's speed.
         DateTimeOffset lastReading;
         for (var attempt = 1; ; attempt++)
         {
+            Assert.True(attempt <= 60, "no silo's summary showed active sensor grains within a minute");
             lastReading = DateTimeOffset.UtcNow;
             foreach (var id in sensors)
             {
                 await kafka.SendAsync(TestBroker.Readings, id, new SensorData { SensorID = id, Temperature = 20 });
             }
 
-            if (victim.ActiveSensors == 0 || survivor.ActiveSensors == 0)
+            if (first.ActiveSensors + second.ActiveSensors == 0)
             {
                 await Task.Delay(1000);
                 continue;
@@ -217,7 +220,8 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
             Assert.True(attempt < 5, $"committing the readings took more than {staleAfter / 2} in {attempt} attempts: no time left to kill before the failsafe");
         }
 
-        output.WriteLine($"sensors active before the kill: {victim.ActiveSensors} + {survivor.ActiveSensors}");
+        var (victim, survivor) = first.ActiveSensors >= second.ActiveSensors ? (first, second) : (second, first);
+        output.WriteLine($"sensors active before the kill: {victim.ActiveSensors} (victim) + {survivor.ActiveSensors}");
         victim.Kill();
         Assert.True(DateTimeOffset.UtcNow - lastReading < staleAfter, "the kill must come before any failsafe is due");
 
