@@ -24,6 +24,9 @@ public sealed class FailsafeListeningTests : IDisposable
             "--Simulator:Enabled=false",
             $"--Failsafe:StaleAfter={StaleAfter}",
             "--Failsafe:RetryDelay=00:00:00.5",
+            // Back within a second of the broker, as the test's producer: librdkafka's reconnect backoff grows to 10 s
+            // over an outage, longer than this test's 4 s timeout (a busy-core run saw a false Off).
+            "--Kafka:ReconnectBackoffMaxMs=1000",
         ]);
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
         foreach (var id in new[] { Reading, Silent })

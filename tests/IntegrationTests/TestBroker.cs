@@ -28,7 +28,12 @@ public sealed class TestBroker : IDisposable
         }
 
         _producer = new(() => new ProducerBuilder<byte[]?, byte[]?>(
-            new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 1, Acks = Acks.All, Partitioner = Partitioner.Murmur2Random }).Build());
+            new ProducerConfig
+            {
+                BootstrapServers = BootstrapServers, LingerMs = 1, Acks = Acks.All, Partitioner = Partitioner.Murmur2Random,
+                // After a broker outage, deliver what waited within a second rather than librdkafka's backoff of up to 10 s.
+                ReconnectBackoffMaxMs = 1000,
+            }).Build());
     }
 
     public EmbeddedKafkaBroker Broker { get; }
