@@ -10,6 +10,7 @@ public sealed class BenchOptions
     public const string Service = "service";
     public const string ServicePg = "service-pg";
     public const string Peer = "peer";
+    public const string SiloProcesses = "silos";
     public const string NoPostgreSql = "none";
 
     [Description("Readings pre-produced for the throughput runs (each variant gets its own copy).")]
@@ -39,7 +40,7 @@ public sealed class BenchOptions
     [Description("Run only the latency at --Rate for --Seconds (one-hop floor, then each variant), e.g. to find the highest rate at which p99 stays within 20 ms.")]
     public bool Sustained { get; set; }
 
-    [Description("Variants to measure, comma-separated: baseline, service, service-pg (the service on PostgreSQL), peer. Default: all in a full run, service and service-pg with --Sustained (without service-pg when --PostgreSql=none).")]
+    [Description("Variants to measure, comma-separated: baseline, service, service-pg (the service on PostgreSQL), peer, silos (silo processes, see --Silos). Default: all in a full run (silos only with --Silos of 2 or more), service and service-pg with --Sustained (without service-pg and silos when --PostgreSql=none).")]
     public string? Variants { get; set; }
 
     [Description("Stream threads of the Streamiz peer.")]
@@ -69,6 +70,9 @@ public sealed class BenchOptions
     [Description("Seconds the throwaway PostgreSQL server is stopped in the middle of a service-pg run at --Rate (warm-up, 10 s, the outage, 30 s), after service-pg's latency run (full run, or --Sustained with service-pg); 0 skips it, and so does --PostgreSql=<connection string> (the bench stops only its own server).")]
     public int Outage { get; set; } = 10;
 
+    [Description("Silo processes of the silos phase (full run): --Readings (at most 1,000,000) through 1 silo process, then through this many with placement by partition and with Orleans' placement, each on fresh topics and PostgreSQL (membership and state; a fresh database on the throwaway server); 0 or 1 skips it; at most --Partitions.")]
+    public int Silos { get; set; } = 3;
+
     public int Duration => Seconds ?? LatencySeconds;
 
     public bool SkipsPostgreSql => string.Equals(PostgreSql, NoPostgreSql, StringComparison.OrdinalIgnoreCase);
@@ -92,8 +96,8 @@ public sealed class BenchOptions
     {
         get
         {
-            string[] all = Sustained ? [Service, ServicePg] : [Baseline, Service, ServicePg, Peer];
-            return string.Join(',', all.Where(v => v != ServicePg || !SkipsPostgreSql));
+            string[] all = Sustained ? [Service, ServicePg] : [Baseline, Service, ServicePg, Peer, .. Silos > 1 ? new[] { SiloProcesses } : []];
+            return string.Join(',', all.Where(v => v is not (ServicePg or SiloProcesses) || !SkipsPostgreSql));
         }
     }
 }

@@ -51,6 +51,12 @@ public sealed class BenchReport
 
     public LatencyStats? SettingToEffect { get; set; }
 
+    /// <summary>Readings of each run of the silos phase (<c>--Readings</c>, capped); 0 when it did not run.</summary>
+    public int SilosReadings { get; set; }
+
+    /// <summary>The silos phase: 1 silo process, then <c>--Silos</c> with placement by partition and with Orleans' own; a run given up on is missing.</summary>
+    public List<SilosRun> Silos { get; } = [];
+
     public List<MemoryPoint> Memory { get; } = [];
 
     /// <summary>A variant's throughput over the baseline's (higher is better).</summary>

@@ -6,11 +6,12 @@ namespace HeaterOrleans.Bench;
 
 /// <summary>
 /// One benchmark run. In full: the one-hop floor, throughput of each variant (baseline, peer, service in memory,
-/// service on PostgreSQL) on the same pre-produced records, the latency of the peer and of both services at a
-/// sustained rate, then setting-to-effect and memory of the service in memory, and last the service on PostgreSQL
-/// through an outage of its server. With <c>--Sustained</c>: the floor, the latency runs and the outage. Every phase
-/// has its own topics and broker process, and only one variant runs at a time, so this process's CPU time is that
-/// variant's.
+/// service on PostgreSQL) on the same pre-produced records, readings through silo processes (1, then
+/// <c>--Silos</c> with either placement), the latency of the peer and of both services at a sustained rate, then
+/// setting-to-effect and memory of the service in memory, and last the service on PostgreSQL through an outage of
+/// its server. With <c>--Sustained</c>: the floor, the latency runs and the outage. Every phase has its own topics
+/// and broker process, and only one variant runs at a time, so this process's CPU time is that variant's (the silo
+/// processes' is read from them).
 /// </summary>
 public sealed class BenchRun(BenchOptions options, Action<string> progress, string commandLine = "(in process)")
 {
@@ -29,13 +30,15 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             WarmupSeconds = options.WarmupSeconds, LatencySensors = options.LatencySensors, Failsafe = options.Failsafe,
         };
         var rates = new RateRunner(options, progress);
-        if (options.Runs(BenchOptions.ServicePg) && options.ExternalPostgreSql is null)
+        var runsSilos = !options.Sustained && options.Runs(BenchOptions.SiloProcesses);
+        if ((options.Runs(BenchOptions.ServicePg) || runsSilos) && options.ExternalPostgreSql is null)
         {
-            progress("starting a throwaway PostgreSQL server for service-pg");
+            progress("starting a throwaway PostgreSQL server for service-pg and the silo processes");
         }
 
         // Started first, so that a machine without PostgreSQL fails the run before its long phases, not after.
-        await using var postgres = options.Runs(BenchOptions.ServicePg) ? await BenchPostgres.StartAsync(options) : null;
+        await using var postgresServer = options.Runs(BenchOptions.ServicePg) || runsSilos ? await BenchPostgres.StartAsync(options) : null;
+        var postgres = options.Runs(BenchOptions.ServicePg) ? postgresServer : null;
 
         if (options.Floor)
         {
@@ -77,6 +80,11 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
         if (!options.Sustained && postgres is not null)
         {
             await GiveUpOnFailureAsync(report, Phase.ServicePg, () => ServiceThroughputAsync(report, Phase.ServicePg, postgres));
+        }
+
+        if (runsSilos && postgresServer is not null)
+        {
+            await SiloProcessesAsync(report, postgresServer);
         }
 
         if (options.Runs(BenchOptions.Peer))
@@ -123,6 +131,28 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             service.Name, () => service.Processed, records, kafka.Cpu, stateWrites: () => GrainMetrics.Writes, cancellationToken: failed.Token);
         await StartOrCancelAsync(service.StartAsync(), failed);
         Record(report, service.Name, await measuring, service.Metrics.CommandsTotal);
+    }
+
+    /// <summary>
+    /// The silos phase: the readings (<c>--Readings</c>, capped) through 1 silo process, then through <c>--Silos</c>
+    /// with placement by partition and with Orleans' placement, each on fresh topics, broker and database. A run that
+    /// fails is noted and the next one goes on.
+    /// </summary>
+    private async Task SiloProcessesAsync(BenchReport report, BenchPostgres postgres)
+    {
+        var runner = new SilosRunner(options, progress);
+        report.SilosReadings = runner.Readings;
+        foreach (var (phase, silos, byPartition) in new[]
+                 {
+                     (Phase.SilosSingle, 1, true), (Phase.SilosPartition, options.Silos, true), (Phase.SilosOrleans, options.Silos, false),
+                 })
+        {
+            await GiveUpOnFailureAsync(report, phase, async () =>
+            {
+                await using var kafka = await StartAsync(report, phase);
+                report.Silos.Add(await runner.RunAsync(kafka, await postgres.DatabaseAsync(), $"bench-{phase}{_tag}", silos, byPartition));
+            });
+        }
     }
 
     /// <summary>
@@ -234,8 +264,8 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
     }
 
     /// <summary>
-    /// Runs a phase of service-pg, whose storage may fail to start or stall where the in-memory service does not: the
-    /// failure goes into the report as a note and the run goes on to its other phases.
+    /// Runs a phase of service-pg, whose storage may fail to start or stall where the in-memory service does not, or
+    /// of the silo processes: the failure goes into the report as a note and the run goes on to its other phases.
     /// </summary>
     private async Task GiveUpOnFailureAsync(BenchReport report, string phase, Func<Task> run)
     {

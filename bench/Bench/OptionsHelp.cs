@@ -15,7 +15,8 @@ public static class OptionsHelp
         text.AppendLine("dotnet run -c Release --project bench/Bench -- [--Name=value ...]");
         text.AppendLine();
         text.AppendLine("A full run: the one-hop floor, then throughput (baseline, service, service-pg, peer on the same pre-produced records,");
-        text.AppendLine("each on fresh topics), the latency at --Rate for --Seconds (offered by a separate producer process), setting-to-effect");
+        text.AppendLine("each on fresh topics), readings through silo processes (1, then --Silos with placement by partition and with");
+        text.AppendLine("Orleans' placement), the latency at --Rate for --Seconds (offered by a separate producer process), setting-to-effect");
         text.AppendLine("and memory (service only), then service-pg through a stop of its PostgreSQL server (--Outage). --Sustained runs only");
         text.AppendLine("the latency and the outage. The embedded broker runs as a child process (HeaterOrleans.Silo kafka-only) so that this");
         text.AppendLine("process's CPU time is the measured variant's own. service-pg is the service with its sensor state in PostgreSQL:");
@@ -43,6 +44,7 @@ public static class OptionsHelp
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Sustained --Seconds=10 --PostgreSql='Host=db;Username=bench;Database=bench'");
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --PostgreSql=none");
         text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Sustained --Seconds=10 --Variants=service-pg --Outage=10");
+        text.AppendLine("  dotnet run -c Release --project bench/Bench -- --Variants=silos --Silos=3 --Floor=false");
         return text.ToString();
     }
 }

@@ -29,15 +29,26 @@ public static class OptionsParser
         }
 
         var options = configuration.Get<BenchOptions>() ?? new BenchOptions();
-        var badVariants = options.VariantSet.Except([BenchOptions.Baseline, BenchOptions.Service, BenchOptions.ServicePg, BenchOptions.Peer]).ToList();
+        var badVariants = options.VariantSet
+            .Except([BenchOptions.Baseline, BenchOptions.Service, BenchOptions.ServicePg, BenchOptions.Peer, BenchOptions.SiloProcesses]).ToList();
         if (badVariants.Count > 0)
         {
-            throw new ArgumentException($"--Variants: unknown '{string.Join("', '", badVariants)}' (use baseline, service, service-pg, peer).");
+            throw new ArgumentException($"--Variants: unknown '{string.Join("', '", badVariants)}' (use baseline, service, service-pg, peer, silos).");
         }
 
-        if (options.SkipsPostgreSql && options.Runs(BenchOptions.ServicePg))
+        if (options.SkipsPostgreSql && new[] { BenchOptions.ServicePg, BenchOptions.SiloProcesses }.FirstOrDefault(options.Runs) is { } needsPostgreSql)
         {
-            throw new ArgumentException($"--Variants asks for {BenchOptions.ServicePg}, which --PostgreSql={BenchOptions.NoPostgreSql} skips.");
+            throw new ArgumentException($"--Variants asks for {needsPostgreSql}, which --PostgreSql={BenchOptions.NoPostgreSql} skips.");
+        }
+
+        if (options.Silos < 0 || options.Silos > options.Partitions)
+        {
+            throw new ArgumentException($"--Silos must be between 0 and --Partitions ({options.Partitions}): a silo beyond that would consume no readings.");
+        }
+
+        if (options.Silos < 2 && options.Runs(BenchOptions.SiloProcesses))
+        {
+            throw new ArgumentException($"--Variants asks for {BenchOptions.SiloProcesses}, which --Silos={options.Silos} skips.");
         }
 
         if (options.Rate < 1 || options.Duration < 1 || options.Partitions < 1 || options.Sensors < 1 || options.Readings < 1 || options.LatencySensors < 1)

@@ -12,4 +12,7 @@ internal static class Phase
     public const string ServicePgOutage = "service-pg-outage";
     public const string Peer = "peer";
     public const string PeerLatency = "peer-latency";
+    public const string SilosSingle = "silos-single";
+    public const string SilosPartition = "silos-partition";
+    public const string SilosOrleans = "silos-orleans";
 }

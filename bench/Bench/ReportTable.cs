@@ -7,7 +7,8 @@ namespace HeaterOrleans.Bench;
 
 /// <summary>
 /// The report as console tables and as Markdown (for the README): where it ran, then throughput and latency with the
-/// variants side by side, then the PostgreSQL outage, setting-to-effect and memory.
+/// variants side by side (the silo processes after the throughput), then the PostgreSQL outage, setting-to-effect and
+/// memory.
 /// </summary>
 public static class ReportTable
 {
@@ -95,6 +96,11 @@ public static class ReportTable
             yield return Throughput(r);
         }
 
+        if (r.Silos.Count > 0)
+        {
+            yield return Silos(r);
+        }
+
         if (r.Floor is not null || r.Latency.Count > 0)
         {
             yield return Latency(r);
@@ -166,6 +172,32 @@ public static class ReportTable
                 Row("broker CPU per reading", run => run.Cost?.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–"),
                 Row("state writes/s", run => run.Cost is { } c ? WritesPerSecond(c) : "–"),
             ]);
+    }
+
+    private static ReportSection Silos(BenchReport r)
+    {
+        var single = r.Silos.FirstOrDefault(run => run.Silos == 1);
+        string Share(double? share) => share is { } s ? F($"{s:P1}") : "–";
+        string Target(SilosRun run) => run.Silos == 1 || !run.ByPartition
+            ? ""
+            : single is null ? "local ≥ 99 % (last 5 s)" : F($"CPU ≤ 1 silo's ({single.Cost.CpuMicrosPerRecord:F1} µs); local ≥ 99 % (last 5 s)");
+        return new ReportSection(
+            F($"Silo processes: {r.SilosReadings:N0} readings over {r.Sensors:N0} sensors, produced once the settings were applied, measured from the end of the production to the last reading; membership and state in PostgreSQL"),
+            ["run", "readings/s", "CPU per reading (silos, user + system)", "broker CPU per reading", "local share of grain calls",
+                "local share, last 5 s", "readings partitions per silo", "cores busy per silo", "measured", "target"],
+            r.Silos.Select(run => (IReadOnlyList<string>)
+            [
+                run.Silos == 1 ? "1 silo" : F($"{run.Silos} silos, {(run.ByPartition ? "placement by partition" : "Orleans' placement")}"),
+                F($"{run.Cost.RecordsPerSecond:N0}"),
+                F($"{run.Cost.CpuMicrosPerRecord:F1} µs"),
+                run.Cost.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–",
+                Share(run.LocalShare),
+                Share(run.SteadyLocalShare),
+                string.Join(" + ", run.ReadingsPartitions),
+                string.Join(" + ", run.SiloCpuSeconds.Select(cpu => F($"{(run.Cost.Seconds > 0 ? cpu / run.Cost.Seconds : 0):F2}"))),
+                F($"{run.Cost.Records:N0} readings in {run.Cost.Seconds:F1} s"),
+                Target(run),
+            ]).ToList());
     }
 
     private static ReportSection Outage(BenchReport r)

@@ -12,7 +12,11 @@ namespace HeaterOrleans.Bench;
 /// Produces the benchmark's input, keyed by sensor ID: a setting per sensor, then readings that wander
 /// around each sensor's band so that a realistic share of them switch the heater.
 /// </summary>
-internal sealed class WorkloadWriter(string bootstrapServers) : IDisposable
+/// <param name="partitioner">
+/// How keys map to partitions; null: librdkafka's default, as the latency runs' producer process, since the peer
+/// joins settings and readings by partition.
+/// </param>
+internal sealed class WorkloadWriter(string bootstrapServers, Partitioner? partitioner = null) : IDisposable
 {
     private readonly IProducer<byte[], byte[]> _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
     {
@@ -21,6 +25,7 @@ internal sealed class WorkloadWriter(string bootstrapServers) : IDisposable
         BatchNumMessages = 10_000,
         Acks = Acks.All,
         EnableIdempotence = true,
+        Partitioner = partitioner,
     }).Build();
 
     public static double Desired(int sensor) => 19 + (sensor % 5);

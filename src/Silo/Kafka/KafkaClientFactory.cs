@@ -116,9 +116,12 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
         config.BootstrapServers = BootstrapServers;
         config.GroupId = groupId;
         config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        // Incremental rebalances: a silo joining or leaving moves only the partitions that change owner;
-        // the others keep flowing (and keep their uncommitted work) through the rebalance.
-        config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.CooperativeSticky;
+        // Range: each topic's partitions are spread evenly, and partition p of readings and of settings go to the same
+        // silo (our producers key both by sensor ID), so a sensor's setting is consumed where its grain lives.
+        // Cooperative-sticky balances only the count over both topics: with two silos it gave one all eight readings
+        // partitions and the other all eight settings ones. The price: a rebalance pauses every partition briefly
+        // (each silo drains, commits and gets its new set) instead of only those that move.
+        config.PartitionAssignmentStrategy ??= PartitionAssignmentStrategy.Range;
         config.EnableAutoOffsetStore = false;
         config.EnableAutoCommit = true;
         // Stored offsets are committed every second (librdkafka: 5 s): after a crash, less is applied twice.

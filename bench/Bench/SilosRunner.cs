@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+
+namespace HeaterOrleans.Bench;
+
+/// <summary>
+/// The silos phase: the service as silo processes on PostgreSQL (membership needs it), the same readings through 1
+/// silo and through <c>--Silos</c>, with placement by partition and with Orleans' own. Settings go first, once the
+/// group is stable, so that every grain is placed and activated before the readings; the readings are produced while
+/// the silos run (they cannot be held back from a running group), and the measure is the backlog left when the
+/// production ended: from then to the last reading, with no producer on the cores. Progress is polled from the silos'
+/// <c>/metrics</c>, about once a second (every 100 ms near the end): those scrapes are in the silos' CPU.
+/// </summary>
+internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
+{
+    /// <summary>
+    /// Readings per run at most, the default <c>--Readings</c>: about 20 s through 1 silo process and 30 s through 3 at
+    /// the 54,000 and 31,000 readings/s they reached on 2 quiet cores (the production ends within seconds, so nearly
+    /// all are the backlog measured); more would only lengthen a phase that runs three times.
+    /// </summary>
+    public const int MaxReadings = 1_000_000;
+
+    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SteadyWindow = TimeSpan.FromSeconds(5);
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public int Readings => Math.Min(options.Readings, MaxReadings);
+
+    /// <param name="cluster">Orleans' cluster and service id of the run.</param>
+    public async Task<SilosRun> RunAsync(PhaseKafka kafka, string database, string cluster, int count, bool byPartition)
+    {
+        var phase = kafka.Topics.Phase;
+        progress(string.Create(C, $"{phase}: {count} silo process(es), {(byPartition ? "placement by partition" : "Orleans' placement")}, on PostgreSQL"));
+        using var silos = SiloGroup.Start(options, kafka, database, cluster, count, byPartition);
+        await silos.WaitStableAsync([kafka.Topics.Readings, kafka.Topics.Settings], options.Partitions, StartLimit);
+        var holding = silos.Holding(kafka.Topics.Readings);
+
+        progress(string.Create(C, $"{phase}: group stable, readings partitions per silo {string.Join(" + ", holding)}; {options.Sensors:N0} settings"));
+        // Keyed as the service's producers and Java clients key records: placement by partition finds a sensor's home
+        // by murmur2 of its key, so that is where its readings must land.
+        using var writer = new WorkloadWriter(kafka.BootstrapServers, Partitioner.Murmur2Random);
+        writer.Settings(kafka.Topics.Settings, 1, options.Sensors);
+        var settled = await WaitAsync(silos, m => m.Settings >= options.Sensors, SettleLimit, $"{options.Sensors:N0} settings applied");
+
+        progress(string.Create(C, $"{phase}: producing {Readings:N0} readings to {kafka.Topics.Readings}"));
+        await Task.Run(() => writer.Readings(kafka.Topics.Readings, options.Sensors, Readings));
+        var clock = new CpuClock(() => kafka.Broker.CpuTime, () => silos.CpuTime);
+        var atStart = await silos.ScrapeAsync();
+        var (start, eachAtStart) = (clock.Read(), silos.CpuTimes);
+        var target = settled.Readings + Readings;
+        List<(long Timestamp, SiloMetrics Metrics)> samples = [(start.Timestamp, atStart)];
+        var now = atStart;
+        var lastMove = Stopwatch.StartNew();
+        while (now.Readings < target)
+        {
+            var seconds = Stopwatch.GetElapsedTime(start.Timestamp).TotalSeconds;
+            var rate = seconds > 0 ? (now.Readings - atStart.Readings) / seconds : 0;
+            // Often while the rate is unknown and near the end, which a poll bounds; else once a second.
+            await Task.Delay(rate == 0 || target - now.Readings < rate * 2 ? 100 : 1000);
+            var next = await silos.ScrapeAsync();
+            samples.Add((Stopwatch.GetTimestamp(), next));
+            if (next.Readings != now.Readings)
+            {
+                lastMove.Restart();
+            }
+            else if (lastMove.Elapsed > StallLimit)
+            {
+                throw new TimeoutException(string.Create(
+                    C, $"no progress for {StallLimit.TotalSeconds:F0} s at {next.Readings - settled.Readings:N0} of {Readings:N0} readings."));
+            }
+
+            now = next;
+        }
+
+        var (end, eachAtEnd) = (clock.Read(), silos.CpuTimes);
+        var calls = now - atStart;
+        // The last 5 s: from the latest sample at least that old, the start at the earliest.
+        var from = samples.FindLastIndex(s => Stopwatch.GetElapsedTime(s.Timestamp, end.Timestamp) >= SteadyWindow);
+        SiloMetrics? steady = from >= 0 ? now - samples[from].Metrics : null;
+        var run = new SilosRun(
+            phase, count, byPartition, Readings, target - atStart.Readings, end.Since(start, now.Readings - atStart.Readings),
+            calls.LocalCalls, calls.RemoteCalls, steady?.LocalCalls, steady?.RemoteCalls, holding,
+            eachAtEnd.Zip(eachAtStart, (b, a) => (b - a).TotalSeconds).ToList());
+        progress(string.Create(C,
+            $"{phase}: {run.Cost.RecordsPerSecond:N0} readings/s, {run.Cost.CpuMicrosPerRecord:F1} µs CPU per reading (silos), {run.LocalShare:P1} of grain calls local ({run.SteadyLocalShare:P1} in the last 5 s)"));
+        return run;
+    }
+
+    /// <summary>Polls the silos' counters until <paramref name="done"/>; returns them then.</summary>
+    private static async Task<SiloMetrics> WaitAsync(SiloGroup silos, Func<SiloMetrics, bool> done, TimeSpan limit, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var metrics = await silos.ScrapeAsync();
+            if (done(metrics))
+            {
+                return metrics;
+            }
+
+            if (clock.Elapsed > limit)
+            {
+                throw new TimeoutException(string.Create(C, $"not {what} within {limit.TotalSeconds:F0} s ({metrics.Settings:N0} settings processed)."));
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
