@@ -19,6 +19,7 @@ public sealed class ConfigurationTests
     [InlineData("--Orleans:SiloPort=70000", "Orleans:SiloPort")]
     [InlineData("--Failsafe:StaleAfter=00:00:00.5", "Failsafe:StaleAfter")]
     [InlineData("--Placement:ReportInterval=00:00:00", "Placement:ReportInterval")]
+    [InlineData("--Orleans:Tls:CertificatePath=/nonexistent/silo.pem", "Orleans:Tls:CertificatePath")]
     public async Task Names_the_bad_key(string argument, string key)
     {
         WebApplication? app = null;

@@ -3,6 +3,7 @@ using HeaterOrleans.Contracts;
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Kafka;
 using HeaterOrleans.Silo.Placement;
+using HeaterOrleans.Silo.Security;
 using HeaterOrleans.Silo.Storage;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -53,6 +54,7 @@ public static class HeaterSiloBuilderExtensions
 
         silo.AddHeaterFailsafe(configuration);
         silo.Services.AddSensorHomePlacement();
+        silo.AddSiloTls(configuration);
 
         // Failure detection timings (Orleans:Membership:ProbeTimeout, NumMissedProbesLimit, ...).
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
