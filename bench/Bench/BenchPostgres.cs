@@ -20,7 +20,7 @@ internal sealed class BenchPostgres : IAsyncDisposable
     }
 
     public static async Task<BenchPostgres> StartAsync(BenchOptions options) =>
-        options.ExternalPostgreSql is { } external ? new BenchPostgres(null, external) : new BenchPostgres(await PostgresServer.StartAsync(), null);
+        options.ExternalPostgreSql is { } external ? new BenchPostgres(null, external) : new BenchPostgres(await PostgresServer.StartAsync(options.PostgreSqlMaxConnections), null);
 
     /// <summary>The bench's own throwaway server, which it may stop; never the user's.</summary>
     public bool CanStop => _server is not null;

@@ -56,6 +56,11 @@ public static class OptionsParser
             throw new ArgumentException("--Rate, --Seconds/--LatencySeconds, --Partitions, --Sensors, --Readings and --LatencySensors must be at least 1.");
         }
 
+        if (options.PostgreSqlMaxConnections is { } max && (max < 5 || options.PostgreSql is not null))
+        {
+            throw new ArgumentException("--PostgreSqlMaxConnections must be at least 5, and applies only to the bench's own server (no --PostgreSql).");
+        }
+
         if (options.WarmupSeconds < 0 || options.Outage < 0)
         {
             throw new ArgumentException("--WarmupSeconds and --Outage must not be negative.");
