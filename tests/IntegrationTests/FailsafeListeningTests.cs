@@ -10,7 +10,9 @@ namespace HeaterOrleans.IntegrationTests;
 /// </summary>
 public sealed class FailsafeListeningTests : IDisposable
 {
-    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(4);
+    // Long enough that a starved test process (a busy-core run took three times as long and saw a false Off with 4 s)
+    // does not itself leave the reading sensor silent that long; the outage still lasts twice as long.
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(8);
     private const int Reading = 51;
     private const int Silent = 52;
     private readonly TestBroker _kafka = new(partitions: 2);
@@ -25,7 +27,7 @@ public sealed class FailsafeListeningTests : IDisposable
             $"--Failsafe:StaleAfter={StaleAfter}",
             "--Failsafe:RetryDelay=00:00:00.5",
             // Back within a second of the broker, as the test's producer: librdkafka's reconnect backoff grows to 10 s
-            // over an outage, longer than this test's 4 s timeout (a busy-core run saw a false Off).
+            // over an outage, longer than this test's timeout.
             "--Kafka:ReconnectBackoffMaxMs=1000",
         ]);
         var grains = silo.Services.GetRequiredService<IGrainFactory>();
@@ -62,14 +64,14 @@ public sealed class FailsafeListeningTests : IDisposable
         _kafka.Broker.SetDown();
         try
         {
-            await ReadForAsync(StaleAfter * 3);
+            await ReadForAsync(StaleAfter * 2);
         }
         finally
         {
             _kafka.Broker.SetUp();
         }
 
-        await ReadForAsync(StaleAfter * 2);
+        await ReadForAsync(StaleAfter * 1.5);
         await Task.WhenAll(sends);
         var offs = await Eventually.Get(StaleOffs, offs => offs.Any(r => Sensor(r) == Silent), TimeSpan.FromSeconds(60),
             "the silent sensor's heater to be switched Off");
