@@ -258,7 +258,8 @@ public sealed class SiloFailureTests(PostgresFixture postgres, ITestOutputHelper
         Assert.False(survivor.HasExited);
     }
 
-    private static long ActiveSilos(string connectionString)
+    /// <summary>Silos the membership table holds active.</summary>
+    internal static long ActiveSilos(string connectionString)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();

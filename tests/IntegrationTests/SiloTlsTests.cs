@@ -24,7 +24,7 @@ public sealed class SiloTlsTests(PostgresFixture postgres, ITestOutputHelper out
         using var first = ChildProcess.StartOn(kafka, database, cluster);
         using var second = ChildProcess.StartOn(kafka, database, cluster);
         await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(90), first, second);
-        await Eventually.True(() => ActiveSilosAsync(database).GetAwaiter().GetResult() == 2, TimeSpan.FromSeconds(60), "two active silos over TLS");
+        await Eventually.True(() => SiloFailureTests.ActiveSilos(database) == 2, TimeSpan.FromSeconds(60), "two active silos over TLS");
 
         await workload.SendSettingsAsync();
         for (var round = 0; round < 10; round++)
@@ -45,15 +45,11 @@ public sealed class SiloTlsTests(PostgresFixture postgres, ITestOutputHelper out
             $"{intruder.Output.Count(l => l.Contains("Authentication failed", StringComparison.Ordinal))} failed TLS handshakes");
         Assert.True(intruder.Logged("The remote certificate was rejected"), "the intruder's handshakes should fail on its certificate");
         Assert.False(intruder.Logged("Ingress assigned"), "a silo of another CA must not start consuming");
-        Assert.Equal(2, await ActiveSilosAsync(database));
+        Assert.Equal(2, SiloFailureTests.ActiveSilos(database));
         Assert.False(first.HasExited || second.HasExited);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private static async Task<int> ActiveSilosAsync(string database) =>
-        int.Parse((await SqlQuery.StringsAsync(database, "SELECT count(*)::text FROM orleansmembershiptable WHERE status = 3"))[0],
-            System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A CA of its own and a silo certificate it signed, as PEM files; the silo arguments that use them.</summary>
     private string[] Issue(string name)
