@@ -22,9 +22,11 @@ internal sealed partial class SiloGroup : IDisposable
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(5);
 
     private readonly List<Member> _members;
+    private readonly Func<int, Member> _launch;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private int _relaunches;
 
-    private SiloGroup(List<Member> members) => _members = members;
+    private SiloGroup(List<Member> members, Func<int, Member> launch) => (_members, _launch) = (members, launch);
 
     /// <summary>User plus system CPU time of each silo process so far.</summary>
     public IReadOnlyList<TimeSpan> CpuTimes => _members.Select(m =>
@@ -64,19 +66,7 @@ internal sealed partial class SiloGroup : IDisposable
         {
             for (var i = 1; i <= count; i++)
             {
-                var http = new Uri(string.Create(c, $"http://127.0.0.1:{FreePort()}"));
-                var name = string.Create(c, $"{kafka.Topics.Phase}-silo-{i}");
-                var child = ChildProcess.Start(
-                    name, siloPath, [.. args, string.Create(c, $"--Orleans:SiloPort={FreePort()}"), $"--urls={http}"], Path.Combine(options.Output, name + ".log"));
-                try
-                {
-                    members.Add(new Member(child, http));
-                }
-                catch
-                {
-                    child.Dispose();
-                    throw;
-                }
+                members.Add(Launch(i));
             }
         }
         catch
@@ -85,7 +75,24 @@ internal sealed partial class SiloGroup : IDisposable
             throw;
         }
 
-        return new SiloGroup(members);
+        return new SiloGroup(members, Launch);
+
+        Member Launch(int i)
+        {
+            var http = new Uri(string.Create(c, $"http://127.0.0.1:{FreePort()}"));
+            var name = string.Create(c, $"{kafka.Topics.Phase}-silo-{i}");
+            var child = ChildProcess.Start(
+                name, siloPath, [.. args, string.Create(c, $"--Orleans:SiloPort={FreePort()}"), $"--urls={http}"], Path.Combine(options.Output, name + ".log"));
+            try
+            {
+                return new Member(child, http);
+            }
+            catch
+            {
+                child.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>
@@ -99,8 +106,10 @@ internal sealed partial class SiloGroup : IDisposable
         var sinceChange = Stopwatch.StartNew();
         while (true)
         {
-            foreach (var member in _members)
+            for (var i = 0; i < _members.Count; i++)
             {
+                RelaunchIfPortTaken(i);
+                var member = _members[i];
                 await ThrowIfExitedAsync(member);
                 if (await member.ReadIngressLinesAsync())
                 {
@@ -158,6 +167,20 @@ internal sealed partial class SiloGroup : IDisposable
     }
 
     /// <summary>A silo gone mid-run ends it, with its last lines.</summary>
+    /// <summary>
+    /// A free port is found by binding and releasing it, so another process (a test beside the smoke run) can take it
+    /// before the silo binds it: a silo that exited on that, while the group settles, starts again on fresh ports.
+    /// </summary>
+    private void RelaunchIfPortTaken(int index)
+    {
+        var member = _members[index];
+        if (member.Child.HasExited && member.Child.Logged("Address already in use") && _relaunches++ < 3)
+        {
+            member.Dispose();
+            _members[index] = _launch(index + 1);
+        }
+    }
+
     private static async Task ThrowIfExitedAsync(Member member)
     {
         if (member.Child.HasExited)
