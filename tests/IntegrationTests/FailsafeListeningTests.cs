@@ -10,8 +10,8 @@ namespace HeaterOrleans.IntegrationTests;
 /// </summary>
 public sealed class FailsafeListeningTests : IDisposable
 {
-    // Long enough that a starved test process (a busy-core run took three times as long and saw a false Off with 4 s)
-    // does not itself leave the reading sensor silent that long; the outage still lasts twice as long.
+    // Long enough that a starved test process does not itself leave the reading sensor silent that long; the outage
+    // lasts twice as long.
     private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(8);
     private const int Reading = 51;
     private const int Silent = 52;
@@ -47,39 +47,45 @@ public sealed class FailsafeListeningTests : IDisposable
 
         await Eventually.True(() => _kafka.ReadAll(TestBroker.Commands).Count == 2, TimeSpan.FromSeconds(60), "both heaters On");
 
-        // One sensor reads every half second throughout, in the band; the other says nothing more. Its readings
-        // during the outage wait in the test's producer and arrive once the broker is back.
+        // One sensor reads every half second throughout, in the band, until the end of the test (it would go silent
+        // when it stopped); the other says nothing more. Readings sent during the outage wait in the test's producer
+        // and arrive once the broker is back.
         var sends = new List<Task>();
-        async Task ReadForAsync(TimeSpan span)
+        using var reading = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
         {
-            var until = DateTime.UtcNow + span;
-            while (DateTime.UtcNow < until)
+            while (!reading.IsCancellationRequested)
             {
                 sends.Add(_kafka.SendAsync(TestBroker.Readings, Reading, new SensorData { SensorID = Reading, Temperature = 20 }));
-                await Task.Delay(500);
+                await Task.Delay(500, CancellationToken.None);
             }
-        }
+        });
 
-        await ReadForAsync(StaleAfter / 2);
+        await Task.Delay(StaleAfter / 2);
         _kafka.Broker.SetDown();
         try
         {
-            await ReadForAsync(StaleAfter * 2);
+            await Task.Delay(StaleAfter * 2);
         }
         finally
         {
             _kafka.Broker.SetUp();
         }
 
-        await ReadForAsync(StaleAfter * 1.5);
-        await Task.WhenAll(sends);
-        var offs = await Eventually.Get(StaleOffs, offs => offs.Any(r => Sensor(r) == Silent), TimeSpan.FromSeconds(60),
+        var upAt = DateTime.UtcNow;
+        var offs = await Eventually.Get(StaleOffs, offs => offs.Any(r => Sensor(r) == Silent), TimeSpan.FromSeconds(90),
             "the silent sensor's heater to be switched Off");
+        await reading.CancelAsync();
+        await reader;
+        var readUntil = DateTime.UtcNow;
+        await Task.WhenAll(sends);
         await Eventually.True(() => _kafka.GroupCaughtUp("heater-controller", TestBroker.Readings, TestBroker.Settings),
             TimeSpan.FromSeconds(60), "every reading to be processed");
 
-        Assert.DoesNotContain(StaleOffs(), r => Sensor(r) == Reading);
-        Assert.Single(offs, r => Sensor(r) == Silent);
+        // Once the reading sensor stops, it is silent too: an Off a timeout after its last reading is right.
+        Assert.DoesNotContain(StaleOffs(), r => Sensor(r) == Reading && r.Message.Timestamp.UtcDateTime < readUntil + StaleAfter);
+        var silentOff = Assert.Single(offs, r => Sensor(r) == Silent);
+        Assert.True(silentOff.Message.Timestamp.UtcDateTime >= upAt - TimeSpan.FromSeconds(1), "the silent sensor was switched Off during the outage");
         await silo.StopAsync();
     }
 

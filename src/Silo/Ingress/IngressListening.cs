@@ -1,16 +1,15 @@
 using HeaterOrleans.Grains;
-using HeaterOrleans.Silo.Kafka;
 using Microsoft.Extensions.Options;
 
 namespace HeaterOrleans.Silo.Ingress;
 
 /// <summary>
-/// The failsafe's <see cref="IFailsafeGate"/>: readings can reach this silo's grains when a broker answers, the
-/// ingress holds an assignment, is not stalled (paused, or records retrying against a database or broker that is
-/// down) and no partition lags by more than <see cref="FailsafeOptions.MaxLag"/>. Looked at once a second.
+/// The failsafe's <see cref="IFailsafeGate"/>: readings can reach this silo's grains when the ingress holds an
+/// assignment, really fetches its readings partitions (<see cref="ConsumerFetching"/>), is not stalled (paused, or
+/// records retrying against a database or broker that is down) and no partition lags by more than
+/// <see cref="FailsafeOptions.MaxLag"/>. Looked at once a second.
 /// </summary>
 internal sealed partial class IngressListening(
-    KafkaClientFactory kafka,
     KafkaIngressService ingress,
     RecordHandler records,
     IOptions<FailsafeOptions> options,
@@ -23,12 +22,10 @@ internal sealed partial class IngressListening(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var admin = kafka.CreateAdminClient<IngressListening>();
         using var timer = new PeriodicTimer(Interval);
         do
         {
-            // The metadata request blocks (up to its timeout while the broker is down): off the timer's thread.
-            var reason = await Task.Run(() => Why(admin), stoppingToken);
+            var reason = Why();
             if ((reason is null) != _listening)
             {
                 _listening = reason is null;
@@ -39,11 +36,16 @@ internal sealed partial class IngressListening(
     }
 
     /// <summary>Why readings cannot reach the grains now, or null when they can.</summary>
-    private string? Why(Confluent.Kafka.IAdminClient admin)
+    private string? Why()
     {
         if (!ingress.HasAssignment)
         {
             return "no assignment";
+        }
+
+        if (ingress.NotFetching is { } notFetching)
+        {
+            return notFetching;
         }
 
         if (ingress.Stalled || records.Retrying > 0)
@@ -57,14 +59,7 @@ internal sealed partial class IngressListening(
             return "backlog";
         }
 
-        try
-        {
-            return admin.GetMetadata(kafka.Options.Topics.Readings, TimeSpan.FromSeconds(2)).Brokers.Count > 0 ? null : "no broker";
-        }
-        catch (Confluent.Kafka.KafkaException e)
-        {
-            return e.Error.Reason;
-        }
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingress for the failsafe: {State}")]

@@ -21,6 +21,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
     private readonly InFlightGate _gate;
     private readonly PartitionTracker _partitions;
     private readonly IngressPartitions _consumed;
+    private readonly ConsumerFetching _fetching;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<Task, object?> _completed;
     private bool _hasAssignment;
@@ -41,6 +42,7 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
         _gate = new InFlightGate(_options.MaxInFlight, _options.MaxInFlightBytes, logger);
         _partitions = new PartitionTracker(metrics, logger);
         _completed = Completed;
+        _fetching = new ConsumerFetching(kafka.Options.Topics.Readings);
     }
 
     /// <summary>Whether the consumer has joined its group and received an assignment (possibly empty).</summary>
@@ -54,6 +56,9 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
 
     /// <summary>The largest lag of this silo's partitions, measured every second.</summary>
     public long MaxLag => _partitions.MaxLag;
+
+    /// <summary>Why the consumer is not fetching its readings partitions now (see <see cref="ConsumerFetching"/>), or null.</summary>
+    public string? NotFetching => _fetching.WhyNot();
 
     /// <summary>Records handed to grains and not yet acknowledged.</summary>
     public int InFlight => _gate.Count;
@@ -110,7 +115,9 @@ internal sealed partial class KafkaIngressService : BackgroundService, IHostedLi
 
     private void Run(CancellationToken stoppingToken)
     {
-        using var consumer = _kafka.CreateConsumerBuilder<byte[]?, byte[]?, KafkaIngressService>(_kafka.Options.GroupId)
+        using var consumer = _kafka.CreateConsumerBuilder<byte[]?, byte[]?, KafkaIngressService>(
+                _kafka.Options.GroupId, config => config.StatisticsIntervalMs ??= ConsumerFetching.StatisticsIntervalMs)
+            .SetStatisticsHandler((_, json) => _fetching.OnStatistics(json, _partitions.Assigned))
             .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
             .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked.Select(p => p.TopicPartition).ToList()))
             .SetPartitionsLostHandler((_, lost) => OnLost(lost.Select(p => p.TopicPartition).ToList()))

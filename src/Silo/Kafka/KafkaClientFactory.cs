@@ -148,10 +148,13 @@ public sealed partial class KafkaClientFactory : IHostedService, IDisposable
     }
 
     /// <summary>A consumer builder for <paramref name="groupId"/>, logging like <see cref="CreateProducer"/>.</summary>
-    public ConsumerBuilder<TKey, TValue> CreateConsumerBuilder<TKey, TValue, TOwner>(string groupId)
+    /// <param name="configure">Settings of this consumer only, applied last.</param>
+    public ConsumerBuilder<TKey, TValue> CreateConsumerBuilder<TKey, TValue, TOwner>(string groupId, Action<ConsumerConfig>? configure = null)
     {
         var logger = _loggers.CreateLogger<TOwner>();
-        return new ConsumerBuilder<TKey, TValue>(CreateConsumerConfig(groupId))
+        var config = CreateConsumerConfig(groupId);
+        configure?.Invoke(config);
+        return new ConsumerBuilder<TKey, TValue>(config)
             .SetLogHandler(KafkaLogging.To(logger))
             .SetErrorHandler(KafkaLogging.ErrorsTo(logger));
     }
