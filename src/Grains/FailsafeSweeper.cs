@@ -7,6 +7,7 @@ namespace HeaterOrleans.Grains;
 /// The deadlines of every heater this silo's grains hold On, swept by one timer. A reading only moves its watch's
 /// time; a grain is called only when its sensor has really been silent for <see cref="FailsafeOptions.StaleAfter"/>,
 /// and called again every <see cref="FailsafeOptions.RetryDelay"/> until it stops watching (its Off is stored).
+/// Silence is measured in monotonic time (<see cref="TimeProvider.GetTimestamp"/>), never with the wall clock.
 /// </summary>
 /// <remarks>
 /// It replaces a grain timer per On heater and a persisted reminder per On cycle: memory is a few dozen bytes per
@@ -24,10 +25,12 @@ public sealed partial class FailsafeSweeper : IDisposable
     private readonly Dictionary<long, FailsafeWatch> _watches = [];
     private readonly PriorityQueue<FailsafeWatch, long> _due = new();
     private readonly ITimer _timer;
+    private readonly long _staleAfter;
+    private readonly long _retryDelay;
     private int _sweeping;
 
-    // Since when readings could reach the grains without a break; null while they cannot (see IFailsafeGate).
-    private DateTimeOffset? _listeningSince;
+    // Since when readings could reach the grains without a break (a timestamp); null while they cannot (see IFailsafeGate).
+    private long? _listeningSince;
 
     public FailsafeSweeper(
         IGrainFactory grains, TimeProvider time, IFailsafeGate gate, IOptions<FailsafeOptions> options, ILogger<FailsafeSweeper> logger)
@@ -37,6 +40,8 @@ public sealed partial class FailsafeSweeper : IDisposable
         _gate = gate;
         _options = options.Value;
         _logger = logger;
+        _staleAfter = Timestamps(_options.StaleAfter);
+        _retryDelay = Timestamps(_options.RetryDelay);
         // Fine enough that an Off comes within a few percent of the timeout, coarse enough to cost nothing.
         var tick = TimeSpan.FromTicks(Math.Clamp(_options.StaleAfter.Ticks / 20, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
         _timer = time.CreateTimer(_ => Sweep(), null, tick, tick);
@@ -45,8 +50,17 @@ public sealed partial class FailsafeSweeper : IDisposable
     /// <summary>Tells a grain whether a call comes from its own silo's sweeper.</summary>
     public Guid Instance { get; } = Guid.NewGuid();
 
-    /// <summary>Starts watching a sensor last heard at <paramref name="heardAt"/>; replaces an earlier activation's watch.</summary>
-    public FailsafeWatch Watch(long sensorId, DateTimeOffset heardAt)
+    /// <summary>The current monotonic timestamp, the unit of every time a watch keeps.</summary>
+    public long Now => _time.GetTimestamp();
+
+    /// <summary>How long ago <paramref name="timestamp"/> was.</summary>
+    public TimeSpan Since(long timestamp) => _time.GetElapsedTime(timestamp);
+
+    /// <summary>The timestamp <paramref name="span"/> ago: silence carried over from another silo, whose clock differs.</summary>
+    public long Ago(TimeSpan span) => Now - Timestamps(span);
+
+    /// <summary>Starts watching a sensor last heard at <paramref name="heardAt"/> (see <see cref="Now"/>); replaces an earlier activation's watch.</summary>
+    public FailsafeWatch Watch(long sensorId, long heardAt)
     {
         var watch = new FailsafeWatch(sensorId, heardAt);
         lock (_lock)
@@ -57,7 +71,7 @@ public sealed partial class FailsafeSweeper : IDisposable
             }
 
             _watches[sensorId] = watch;
-            _due.Enqueue(watch, (heardAt + _options.StaleAfter).UtcTicks);
+            _due.Enqueue(watch, heardAt + _staleAfter);
         }
 
         return watch;
@@ -85,12 +99,12 @@ public sealed partial class FailsafeSweeper : IDisposable
         }
     }
 
-    /// <summary>When the sensor was last heard, as this sweeper's watch of it says; null when it does not watch it.</summary>
-    public DateTimeOffset? HeardAt(long sensorId)
+    /// <summary>How long the sensor has been silent, as this sweeper's watch of it says; null when it does not watch it.</summary>
+    public TimeSpan? SilentFor(long sensorId)
     {
         lock (_lock)
         {
-            return _watches.TryGetValue(sensorId, out var watch) ? watch.HeardAt : null;
+            return _watches.TryGetValue(sensorId, out var watch) ? Since(watch.HeardAt) : null;
         }
     }
 
@@ -114,7 +128,7 @@ public sealed partial class FailsafeSweeper : IDisposable
 
         try
         {
-            var now = _time.GetUtcNow();
+            var now = _time.GetTimestamp();
             if (!_gate.IsListening)
             {
                 // A broker outage, a stalled database or a backlog keeps readings from the grains: their sensors are
@@ -137,7 +151,7 @@ public sealed partial class FailsafeSweeper : IDisposable
             List<FailsafeWatch>? silent = null;
             lock (_lock)
             {
-                while (_due.TryPeek(out var watch, out var due) && due <= now.UtcTicks)
+                while (_due.TryPeek(out var watch, out var due) && due <= now)
                 {
                     _due.Dequeue();
                     if (watch.Cancelled)
@@ -145,17 +159,17 @@ public sealed partial class FailsafeSweeper : IDisposable
                         continue;
                     }
 
-                    var heardAt = watch.HeardAt > _listeningSince ? watch.HeardAt : _listeningSince.Value;
-                    if (now - heardAt < _options.StaleAfter)
+                    var heardAt = Math.Max(watch.HeardAt, _listeningSince.Value);
+                    if (now - heardAt < _staleAfter)
                     {
                         // Read since: look again when it could be due.
-                        _due.Enqueue(watch, (heardAt + _options.StaleAfter).UtcTicks);
+                        _due.Enqueue(watch, heardAt + _staleAfter);
                         continue;
                     }
 
                     (silent ??= []).Add(watch);
                     // Again later unless the grain stops watching: a failed Off (broker or database down) is retried.
-                    _due.Enqueue(watch, (now + _options.RetryDelay).UtcTicks);
+                    _due.Enqueue(watch, now + _retryDelay);
                 }
             }
 
@@ -185,6 +199,8 @@ public sealed partial class FailsafeSweeper : IDisposable
             LogCheckFailed(e, watch.SensorId, _options.RetryDelay.TotalSeconds);
         }
     }
+
+    private long Timestamps(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Failsafe paused: readings cannot reach the grains now (broker, backlog or stall), so no sensor counts as silent")]
     private partial void LogNotListening();

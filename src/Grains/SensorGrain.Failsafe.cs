@@ -15,15 +15,16 @@ namespace HeaterOrleans.Grains;
 /// </remarks>
 public sealed partial class SensorGrain : ISensorFailsafe
 {
-    // When this activation last saw a reading (or started): silence is measured from here.
-    private DateTimeOffset _lastHeardAt;
+    // When this activation last saw a reading (or started), as the sweeper's monotonic timestamp: silence is measured
+    // from here.
+    private long _lastHeardAt;
     private bool _heardSinceActivation;
     private FailsafeWatch? _watch;
     private bool _countedStale;
 
     private bool FailsafeWatches => _failsafe.Enabled && state.State.LastAction == HeaterAction.On;
 
-    public async Task<bool> CheckSilenceAsync(Guid sweeper, DateTimeOffset? heardAt)
+    public async Task<bool> CheckSilenceAsync(Guid sweeper, long? heardAt)
     {
         var ownSweeper = sweeper == failsafeSweeper.Instance;
         if (ownSweeper && heardAt is { } earlier && !_heardSinceActivation && earlier < _lastHeardAt)
@@ -51,7 +52,7 @@ public sealed partial class SensorGrain : ISensorFailsafe
         }
 
         _watch ??= failsafeSweeper.Watch(SensorId, _lastHeardAt);
-        var silentFor = time.GetUtcNow() - _lastHeardAt;
+        var silentFor = failsafeSweeper.Since(_lastHeardAt);
         if (silentFor >= _failsafe.StaleAfter)
         {
             try
@@ -77,7 +78,7 @@ public sealed partial class SensorGrain : ISensorFailsafe
         // Moved here from another silo: the silence goes on from where it was. Otherwise, whatever woke us (a reading,
         // the sweeper, the recovery after a crash), the sensor may have read until just now: give it the full timeout
         // from here, so the failsafe never fires early.
-        _lastHeardAt = _heardBeforeMove ?? time.GetUtcNow();
+        _lastHeardAt = _silentBeforeMove is { } silent ? failsafeSweeper.Ago(silent) : failsafeSweeper.Now;
         if (FailsafeWatches)
         {
             _watch = failsafeSweeper.Watch(SensorId, _lastHeardAt);
@@ -95,7 +96,7 @@ public sealed partial class SensorGrain : ISensorFailsafe
 
     private void Heard()
     {
-        _lastHeardAt = time.GetUtcNow();
+        _lastHeardAt = failsafeSweeper.Now;
         _heardSinceActivation = true;
         _watch?.Heard(_lastHeardAt);
     }
@@ -112,7 +113,7 @@ public sealed partial class SensorGrain : ISensorFailsafe
         }
         else if (_watch is null)
         {
-            _lastHeardAt = time.GetUtcNow();
+            _lastHeardAt = failsafeSweeper.Now;
             _watch = failsafeSweeper.Watch(SensorId, _lastHeardAt);
         }
     }

@@ -13,27 +13,28 @@ namespace HeaterOrleans.Grains;
 /// </summary>
 public sealed partial class SensorGrain : IGrainMigrationParticipant
 {
-    private const string HeardAtKey = "heater.heardAt";
+    private const string SilentForKey = "heater.silentFor";
     private const string UnstoredKey = "heater.unstored";
     private const string InformationalKey = "heater.informational";
 
     private bool _moving;
 
-    // The failsafe's silence, carried over a move so that the deadline stays where it was.
-    private DateTimeOffset? _heardBeforeMove;
+    // The failsafe's silence, carried over a move so that the deadline stays where it was. A duration: each silo's
+    // monotonic clock is its own.
+    private TimeSpan? _silentBeforeMove;
 
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
-        dehydrationContext.TryAddValue(HeardAtKey, _lastHeardAt);
+        dehydrationContext.TryAddValue(SilentForKey, failsafeSweeper.Since(_lastHeardAt));
         dehydrationContext.TryAddValue(UnstoredKey, _unstored);
         dehydrationContext.TryAddValue(InformationalKey, _informationalDirty);
     }
 
     public void OnRehydrate(IRehydrationContext rehydrationContext)
     {
-        if (rehydrationContext.TryGetValue(HeardAtKey, out DateTimeOffset heardAt))
+        if (rehydrationContext.TryGetValue(SilentForKey, out TimeSpan silentFor))
         {
-            _heardBeforeMove = heardAt;
+            _silentBeforeMove = silentFor;
         }
 
         _unstored = rehydrationContext.TryGetValue(UnstoredKey, out bool unstored) && unstored;
@@ -47,7 +48,7 @@ public sealed partial class SensorGrain : IGrainMigrationParticipant
     /// </summary>
     private async Task ClaimAfterMoveAsync()
     {
-        if (_heardBeforeMove is null || !FailsafeWatches)
+        if (_silentBeforeMove is null || !FailsafeWatches)
         {
             return;
         }

@@ -22,7 +22,8 @@ public sealed class SensorCluster : IAsyncDisposable
 
     /// <param name="failsafe">Failsafe options; the defaults (60 s) when omitted.</param>
     /// <param name="silos">Silos in the cluster.</param>
-    public static async Task<SensorCluster> StartAsync(Action<FailsafeOptions>? failsafe = null, int silos = 1)
+    /// <param name="clock">The silos' clock; the system's when omitted.</param>
+    public static async Task<SensorCluster> StartAsync(Action<FailsafeOptions>? failsafe = null, int silos = 1, TimeProvider? clock = null)
     {
         var kafka = new TestBroker(partitions: 4, TestBroker.Commands);
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -30,6 +31,11 @@ public sealed class SensorCluster : IAsyncDisposable
         {
             silo.AddMemoryGrainStorage(SensorGrain.StorageName);
             silo.Services.Configure<FailsafeOptions>(o => failsafe?.Invoke(o));
+            if (clock is not null)
+            {
+                silo.Services.AddSingleton(clock);
+            }
+
             silo.Services.AddSensorFailsafe();
             silo.Services.AddSensorHomePlacement();
             silo.AddKafkaStreams(StreamNames.CommandsProvider, options => options.Configure(o =>
