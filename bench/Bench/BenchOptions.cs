@@ -73,6 +73,9 @@ public sealed class BenchOptions
     [Description("Silo processes of the silos phase (full run): --Readings (at most 1,000,000) through 1 silo process, then through this many with placement by partition and with Orleans' placement, each on fresh topics and PostgreSQL (membership and state; a fresh database on the throwaway server); 0 or 1 skips it; at most --Partitions.")]
     public int Silos { get; set; } = 3;
 
+    [Description("Seconds the churn run of the silos phase watches after each change (a silo added, then one killed) while readings flow at 2,000/s; 0 skips the churn run.")]
+    public int ChurnSeconds { get; set; } = 30;
+
     [Description("max_connections of the throwaway PostgreSQL server (default: PostgreSQL's own, 100); lower it to check that silos stay within a small server, e.g. 30 with --Silos=2. Not with --PostgreSql=<connection string>.")]
     public int? PostgreSqlMaxConnections { get; set; }
 

@@ -57,6 +57,9 @@ public sealed class BenchReport
     /// <summary>The silos phase: 1 silo process, then <c>--Silos</c> with placement by partition and with Orleans' own; a run given up on is missing.</summary>
     public List<SilosRun> Silos { get; } = [];
 
+    /// <summary>The silos phase's churn run (a silo added, then one killed, under load); null when not run or given up on.</summary>
+    public SilosChurn? Churn { get; set; }
+
     public List<MemoryPoint> Memory { get; } = [];
 
     /// <summary>A variant's throughput over the baseline's (higher is better).</summary>

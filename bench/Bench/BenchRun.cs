@@ -135,8 +135,8 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
 
     /// <summary>
     /// The silos phase: the readings (<c>--Readings</c>, capped) through 1 silo process, then through <c>--Silos</c>
-    /// with placement by partition and with Orleans' placement, each on fresh topics, broker and database. A run that
-    /// fails is noted and the next one goes on.
+    /// with placement by partition and with Orleans' placement, then the churn run (<see cref="SilosChurnRunner"/>),
+    /// each on fresh topics, broker and database. A run that fails is noted and the next one goes on.
     /// </summary>
     private async Task SiloProcessesAsync(BenchReport report, BenchPostgres postgres)
     {
@@ -151,6 +151,15 @@ public sealed class BenchRun(BenchOptions options, Action<string> progress, stri
             {
                 await using var kafka = await StartAsync(report, phase);
                 report.Silos.Add(await runner.RunAsync(kafka, await postgres.DatabaseAsync(), $"bench-{phase}{_tag}", silos, byPartition));
+            });
+        }
+
+        if (options.ChurnSeconds > 0)
+        {
+            await GiveUpOnFailureAsync(report, Phase.SilosChurn, async () =>
+            {
+                await using var kafka = await StartAsync(report, Phase.SilosChurn);
+                report.Churn = await new SilosChurnRunner(options, progress).RunAsync(kafka, await postgres.DatabaseAsync(), $"bench-{Phase.SilosChurn}{_tag}");
             });
         }
     }

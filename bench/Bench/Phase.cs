@@ -15,4 +15,5 @@ internal static class Phase
     public const string SilosSingle = "silos-single";
     public const string SilosPartition = "silos-partition";
     public const string SilosOrleans = "silos-orleans";
+    public const string SilosChurn = "silos-churn";
 }

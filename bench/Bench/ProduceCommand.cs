@@ -34,6 +34,8 @@ public static class ProduceCommand
             LingerMs = ClientTuning.LingerMs,
             Acks = Acks.All,
             EnableIdempotence = true,
+            // As the service's own producers and Java clients key: placement by partition finds a sensor's home there.
+            Partitioner = Partitioner.Murmur2Random,
         }).Build();
 
         long failed = 0;

@@ -101,6 +101,11 @@ public static class ReportTable
             yield return Silos(r);
         }
 
+        if (r.Churn is not null)
+        {
+            yield return Churn(r.Churn);
+        }
+
         if (r.Floor is not null || r.Latency.Count > 0)
         {
             yield return Latency(r);
@@ -199,6 +204,20 @@ public static class ReportTable
                 Target(run),
             ]).ToList());
     }
+
+    private static ReportSection Churn(SilosChurn c) => new(
+        F($"Silo churn: {c.Silos} silo processes with placement by partition, readings offered at {c.Rate:N0}/s; a silo added, then one killed (SIGKILL); {c.ObservedSeconds} s watched after each, in 250 ms windows; seconds count from the change"),
+        ["change", "partitions settled after", "calls ≥ 99 % local again after", "of which after settling", "lowest local share of a window", "readings caught up after", "target"],
+        c.Events.Select(e => (IReadOnlyList<string>)
+        [
+            e.What,
+            F($"{e.SettledSeconds:F1} s"),
+            F($"{e.LocalAgainSeconds:F1} s"),
+            F($"{e.LocalAfterSettledSeconds:F1} s"),
+            e.LowestShare is { } low ? F($"{low:P1}") : "–",
+            F($"{e.CaughtUpSeconds:F1} s"),
+            "≥ 99 % local within 5 s",
+        ]).ToList());
 
     private static ReportSection Outage(BenchReport r)
     {

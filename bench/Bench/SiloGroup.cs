@@ -25,8 +25,9 @@ internal sealed partial class SiloGroup : IDisposable
     private readonly Func<int, Member> _launch;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private int _relaunches;
+    private int _launched;
 
-    private SiloGroup(List<Member> members, Func<int, Member> launch) => (_members, _launch) = (members, launch);
+    private SiloGroup(List<Member> members, Func<int, Member> launch) => (_members, _launch, _launched) = (members, launch, members.Count);
 
     /// <summary>User plus system CPU time of each silo process so far.</summary>
     public IReadOnlyList<TimeSpan> CpuTimes => _members.Select(m =>
@@ -133,6 +134,48 @@ internal sealed partial class SiloGroup : IDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Starts one more silo process; it joins the group and its ingress the consumer group.</summary>
+    public void Add() => _members.Add(_launch(++_launched));
+
+    /// <summary>Kills silo <paramref name="index"/> (SIGKILL: no drain, no leave) and forgets it.</summary>
+    public void Kill(int index)
+    {
+        var member = _members[index];
+        _members.RemoveAt(index);
+        member.Child.Kill();
+        member.Dispose();
+    }
+
+    /// <summary>Reads the silos' ingress lines logged since the last call; true when any silo's partitions changed.</summary>
+    public async Task<bool> ReadIngressLinesAsync()
+    {
+        var changed = false;
+        foreach (var member in _members)
+        {
+            changed |= await member.ReadIngressLinesAsync();
+        }
+
+        return changed;
+    }
+
+    /// <summary>Each silo's counters, by process name; a silo still starting (its HTTP not up yet) is left out.</summary>
+    public async Task<IReadOnlyDictionary<string, SiloMetrics>> ScrapeEachAsync()
+    {
+        var members = _members.ToList();
+        var each = await Task.WhenAll(members.Select(async m =>
+        {
+            try
+            {
+                return (SiloMetrics?)await ScrapeAsync(m);
+            }
+            catch (HttpRequestException) when (!m.Child.HasExited)
+            {
+                return null;
+            }
+        }));
+        return members.Zip(each).Where(m => m.Second is not null).ToDictionary(m => m.First.Child.Name, m => m.Second!.Value);
     }
 
     /// <summary>Partitions of <paramref name="topic"/> each silo holds, as its log said last.</summary>

@@ -90,7 +90,7 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
     }
 
     /// <summary>Polls the silos' counters until <paramref name="done"/>; returns them then.</summary>
-    private static async Task<SiloMetrics> WaitAsync(SiloGroup silos, Func<SiloMetrics, bool> done, TimeSpan limit, string what)
+    internal static async Task<SiloMetrics> WaitAsync(SiloGroup silos, Func<SiloMetrics, bool> done, TimeSpan limit, string what)
     {
         var clock = Stopwatch.StartNew();
         while (true)
