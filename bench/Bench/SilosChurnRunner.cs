@@ -18,8 +18,6 @@ internal sealed class SilosChurnRunner(BenchOptions options, Action<string> prog
     private const double LocalTarget = 0.99;
     private const int MinCallsPerWindow = 20;
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public async Task<SilosChurn> RunAsync(PhaseKafka kafka, string database, string cluster)
@@ -28,13 +26,13 @@ internal sealed class SilosChurnRunner(BenchOptions options, Action<string> prog
         var observe = TimeSpan.FromSeconds(options.ChurnSeconds);
         progress(string.Create(C, $"{phase}: {options.Silos} silo processes by partition, readings at {Rate:N0}/s; one added, then one killed, {observe.TotalSeconds:F0} s observed after each"));
         using var silos = SiloGroup.Start(options, kafka, database, cluster, options.Silos, byPartition: true);
-        await silos.WaitStableAsync([kafka.Topics.Readings, kafka.Topics.Settings], options.Partitions, StartLimit);
+        await silos.WaitStableAsync([kafka.Topics.Readings, kafka.Topics.Settings], options.Partitions, SilosRunner.StartLimit);
         using (var writer = new WorkloadWriter(kafka.BootstrapServers, Partitioner.Murmur2Random))
         {
             writer.Settings(kafka.Topics.Settings, 1, options.Sensors);
         }
 
-        await SilosRunner.WaitAsync(silos, m => m.Settings >= options.Sensors, SettleLimit, $"{options.Sensors:N0} settings applied");
+        await SilosRunner.WaitAsync(silos, m => m.Settings >= options.Sensors, SilosRunner.SettleLimit, $"{options.Sensors:N0} settings applied");
         // Longer than the run can take (a silo's start-up comes on top of the observed spans); disposed when done.
         var seconds = (int)(observe.TotalSeconds * 3) + 60;
         using var producer = ProducerProcess.Start(

@@ -21,8 +21,11 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
     /// </summary>
     public const int MaxReadings = 1_000_000;
 
-    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
+    /// <summary>For a group of silo processes to start and settle on its partitions.</summary>
+    internal static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
+
+    /// <summary>For every sensor's setting to be applied.</summary>
+    internal static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SteadyWindow = TimeSpan.FromSeconds(5);
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
