@@ -27,7 +27,7 @@ internal sealed class SilosChurnRunner(BenchOptions options, Action<string> prog
         progress(string.Create(C, $"{phase}: {options.Silos} silo processes by partition, readings at {Rate:N0}/s; one added, then one killed, {observe.TotalSeconds:F0} s observed after each"));
         using var silos = SiloGroup.Start(options, kafka, database, cluster, options.Silos, byPartition: true);
         await silos.WaitStableAsync([kafka.Topics.Readings, kafka.Topics.Settings], options.Partitions, SilosRunner.StartLimit);
-        using (var writer = new WorkloadWriter(kafka.BootstrapServers, Partitioner.Murmur2Random))
+        using (var writer = new WorkloadWriter(kafka.BootstrapServers))
         {
             writer.Settings(kafka.Topics.Settings, 1, options.Sensors);
         }

@@ -42,9 +42,7 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
         var holding = silos.Holding(kafka.Topics.Readings);
 
         progress(string.Create(C, $"{phase}: group stable, readings partitions per silo {string.Join(" + ", holding)}; {options.Sensors:N0} settings"));
-        // Keyed as the service's producers and Java clients key records: placement by partition finds a sensor's home
-        // by murmur2 of its key, so that is where its readings must land.
-        using var writer = new WorkloadWriter(kafka.BootstrapServers, Partitioner.Murmur2Random);
+        using var writer = new WorkloadWriter(kafka.BootstrapServers);
         writer.Settings(kafka.Topics.Settings, 1, options.Sensors);
         var settled = await WaitAsync(silos, m => m.Settings >= options.Sensors, SettleLimit, $"{options.Sensors:N0} settings applied");
 

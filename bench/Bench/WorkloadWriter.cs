@@ -12,11 +12,12 @@ namespace HeaterOrleans.Bench;
 /// Produces the benchmark's input, keyed by sensor ID: a setting per sensor, then readings that wander
 /// around each sensor's band so that a realistic share of them switch the heater.
 /// </summary>
-/// <param name="partitioner">
-/// How keys map to partitions; null: librdkafka's default, as the latency runs' producer process, since the peer
-/// joins settings and readings by partition.
-/// </param>
-internal sealed class WorkloadWriter(string bootstrapServers, Partitioner? partitioner = null) : IDisposable
+/// <remarks>
+/// Keys map to partitions by murmur2, as the service's own producers, Java clients and the latency runs' producer
+/// process map them: the peer joins settings and readings by partition, and placement by partition finds a
+/// sensor's home there.
+/// </remarks>
+internal sealed class WorkloadWriter(string bootstrapServers) : IDisposable
 {
     private readonly IProducer<byte[], byte[]> _producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
     {
@@ -25,7 +26,7 @@ internal sealed class WorkloadWriter(string bootstrapServers, Partitioner? parti
         BatchNumMessages = 10_000,
         Acks = Acks.All,
         EnableIdempotence = true,
-        Partitioner = partitioner,
+        Partitioner = Partitioner.Murmur2Random,
     }).Build();
 
     public static double Desired(int sensor) => 19 + (sensor % 5);
