@@ -19,7 +19,7 @@ namespace HeaterOrleans.Silo.Ingress;
 /// </summary>
 internal sealed partial class RecordHandler
 {
-    private readonly IGrainFactory _grains;
+    private readonly SensorGrains _grains;
     private readonly DeadLetterPublisher _deadLetters;
     private readonly HeaterMetrics _metrics;
     private readonly IngressOptions _options;
@@ -40,7 +40,7 @@ internal sealed partial class RecordHandler
         IConfiguration configuration,
         ILogger<RecordHandler> logger)
     {
-        _grains = grains;
+        _grains = new SensorGrains(grains);
         _deadLetters = deadLetters;
         _metrics = metrics;
         _options = options.Value;
@@ -176,7 +176,7 @@ internal sealed partial class RecordHandler
         abandonToken.ThrowIfCancellationRequested();
         try
         {
-            await _grains.GetGrain<ISensorGrain>(sensorId).ApplyAsync(updates);
+            await _grains.Get(sensorId).ApplyAsync(updates);
         }
         catch (Exception e) when (e is not OperationCanceledException && ShouldRetry(e))
         {
@@ -185,7 +185,7 @@ internal sealed partial class RecordHandler
             try
             {
                 await _retry.ExecuteAsync(
-                    static async (state, _) => await state.Grains.GetGrain<ISensorGrain>(state.SensorId).ApplyAsync(state.Updates),
+                    static async (state, _) => await state.Grains.Get(state.SensorId).ApplyAsync(state.Updates),
                     (Grains: _grains, SensorId: sensorId, Updates: updates),
                     abandonToken);
             }
