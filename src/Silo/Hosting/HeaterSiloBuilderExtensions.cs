@@ -126,5 +126,11 @@ public static class HeaterSiloBuilderExtensions
             o.DataSource = database;
         }));
         silo.AddHeaterPostgreSqlStorage(SensorGrain.StorageName);
+        if (hosting.DistributedGrainDirectory)
+        {
+#pragma warning disable ORLEANSEXP003 // experimental: chosen for its single activation across membership changes
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        }
     }
 }

@@ -22,4 +22,11 @@ public sealed class SiloHostingOptions
 
     /// <summary>The address other silos reach this one at; unset = this host's first address.</summary>
     public string? AdvertisedIPAddress { get; set; }
+
+    /// <summary>
+    /// Orleans' strongly consistent grain directory (experimental in Orleans 10) instead of its eventually consistent
+    /// one, on PostgreSQL clustering. Without it, a silo leaving while the database is down (so nobody can record it
+    /// dead) can leave two activations of a sensor for a while, and the older one may send a command from old state.
+    /// </summary>
+    public bool DistributedGrainDirectory { get; set; } = true;
 }
