@@ -21,6 +21,12 @@ public interface ISensorGrain : IGrainWithIntegerKey
     /// </summary>
     Task ApplyAsync(Immutable<SensorUpdate[]> updates);
 
+    /// <summary>
+    /// Moves the grain, once idle, to the silo that now consumes its sensor's readings partition, when that is known
+    /// and another silo; else does nothing. Sent by a silo to its own activations after a rebalance.
+    /// </summary>
+    Task MoveHomeAsync();
+
     /// <summary>The sensor's current state; <c>null</c> when the sensor has never been seen.</summary>
     [AlwaysInterleave]
     Task<SensorSnapshot?> GetSnapshotAsync();

@@ -76,18 +76,34 @@ public sealed partial class SensorGrain : IGrainMigrationParticipant
         return local;
     }
 
+    public Task MoveHomeAsync()
+    {
+        if (home.HomeOf(SensorId) is { } consumer)
+        {
+            MoveTo(consumer);
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// After a remote call that brought a reading, moves (once this call is done) to the silo that consumes the
     /// reading's partition, when that is known and elsewhere: then the next readings are local, whichever partitioner
-    /// their producer used. Only with everything stored, so the move carries nothing that exists only in memory.
-    /// Settings never move a grain (their partitions may be consumed elsewhere), nor does a call from this silo.
+    /// their producer used. Settings never move a grain (their partitions may be consumed elsewhere), nor does a call
+    /// from this silo.
     /// </summary>
     private void MoveHomeAfterRemoteCall(bool? local, SensorUpdate[] updates)
     {
-        if (local is not false || _moving || _unstored
-            || Array.FindLast(updates, u => u.Reading is not null) is not { } reading
-            || home.ConsumerOf(reading) is not { } consumer
-            || consumer.Equals(GrainContext.Address.SiloAddress))
+        if (local is false && Array.FindLast(updates, u => u.Reading is not null) is { } reading && home.ConsumerOf(reading) is { } consumer)
+        {
+            MoveTo(consumer);
+        }
+    }
+
+    /// <summary>Moves once idle, unless already there or moving; only with everything stored, so the move carries nothing that exists only in memory.</summary>
+    private void MoveTo(SiloAddress consumer)
+    {
+        if (_moving || _unstored || consumer.Equals(GrainContext.Address.SiloAddress))
         {
             return;
         }

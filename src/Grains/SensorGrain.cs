@@ -21,6 +21,7 @@ public sealed partial class SensorGrain(
     IOptions<FailsafeOptions> failsafeOptions,
     FailsafeSweeper failsafeSweeper,
     ISensorHome home,
+    ActiveSensors active,
     ILogger<SensorGrain> logger) : Grain, ISensorGrain
 {
     /// <summary>The grain storage the silo must register for sensor state.</summary>
@@ -41,6 +42,7 @@ public sealed partial class SensorGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         GrainMetrics.Activated();
+        active.Add(SensorId);
         ActivateFailsafe();
         await ClaimAfterMoveAsync();
     }
@@ -48,6 +50,7 @@ public sealed partial class SensorGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainMetrics.Deactivated();
+        active.Remove(SensorId);
         DeactivateFailsafe();
         if (reason.ReasonCode == DeactivationReasonCode.Migrating)
         {

@@ -29,6 +29,11 @@ public sealed class ScalingTests(PostgresFixture postgres, ITestOutputHelper out
         using var second = ChildProcess.StartOn(kafka, database);
         using var third = ChildProcess.StartOn(kafka, database);
         await ChildProcess.WaitForPartitionsAsync(TimeSpan.FromSeconds(60), second, third);
+        // No reading has come since they joined: the first silo sends the grains of the partitions it gave up to their
+        // new silos by itself, not each on its sensor's next reading (which, for an idle sensor, may be never).
+        await Eventually.True(() => second.ActiveSensors > 0 && third.ActiveSensors > 0, TimeSpan.FromSeconds(90),
+            "grains moved to the new silos before any reading reached them");
+        Assert.True(first.Logged("Placement: moving"), "the first silo should have moved grains");
         var newcomers = new Workload(kafka, sensors: 300, seed: 12, firstSensorId: 1001);
         await newcomers.SendSettingsAsync();
         await Phase("3 silos", [workload, newcomers], kafka, rounds: 15);

@@ -9,12 +9,14 @@ namespace HeaterOrleans.Silo.Placement;
 /// <summary>
 /// Keeps this silo's <see cref="KafkaSensorHome"/> current: reports the readings partitions its ingress consumes to
 /// the cluster's <see cref="IPartitionMapGrain"/> every <see cref="PlacementOptions.ReportInterval"/> and at once
-/// after a rebalance, takes everyone's back, and reads the readings topic's partition count now and then.
+/// after a rebalance, takes everyone's back, reads the readings topic's partition count now and then, and has
+/// <see cref="HomeMover"/> send grains whose partition moved to their new home.
 /// </summary>
 internal sealed partial class PartitionMapSync(
     IGrainFactory grains,
     IngressPartitions local,
     KafkaSensorHome home,
+    HomeMover mover,
     ILocalSiloDetails silo,
     KafkaClientFactory kafka,
     IOptions<PlacementOptions> options,
@@ -46,6 +48,7 @@ internal sealed partial class PartitionMapSync(
                 }
 
                 await ReportAsync();
+                mover.ViewMayHaveChanged(stoppingToken);
                 try
                 {
                     await _changed.WaitAsync(_options.ReportInterval, stoppingToken);

@@ -15,6 +15,7 @@ public static class PlacementServiceCollectionExtensions
     public static IServiceCollection AddSensorHomePlacement(this IServiceCollection services)
     {
         services.TryAddSingleton<ISensorHome, NoSensorHome>();
+        services.TryAddSingleton<ActiveSensors>();
         services.AddPlacementDirector<SensorHomePlacement, SensorHomePlacementDirector>();
         return services;
     }
@@ -35,6 +36,7 @@ public static class PlacementServiceCollectionExtensions
             services.AddPlacementDirector<SensorHomePlacement>(sp => sp.GetRequiredKeyedService<IPlacementDirector>(typeof(ResourceOptimizedPlacement)));
         }
 
+        services.AddSingleton<HomeMover>();
         services.AddHostedService<PartitionMapSync>();
         return services;
     }

@@ -1,0 +1,71 @@
+using HeaterOrleans.Contracts;
+using HeaterOrleans.Grains.Placement;
+using HeaterOrleans.Silo.Diagnostics;
+
+namespace HeaterOrleans.Silo.Placement;
+
+/// <summary>
+/// After a rebalance, asks this silo's sensor grains whose readings partition another silo now consumes to move there
+/// (<see cref="ISensorGrain.MoveHomeAsync"/>) at once, instead of each on its first remote reading: a sensor that reads
+/// every few seconds would otherwise cost that many seconds of remote calls. Runs when this silo's view of who consumes
+/// what changes, one sweep at a time, off the caller's thread.
+/// </summary>
+internal sealed partial class HomeMover(
+    IGrainFactory grains,
+    ActiveSensors active,
+    KafkaSensorHome home,
+    ILocalSiloDetails silo,
+    ILogger<HomeMover> logger)
+{
+    // Local calls that only schedule a move; enough at once to move thousands in a second, few enough not to crowd
+    // out the readings.
+    private const int Concurrency = 16;
+
+    private readonly FailureSummary _failures = new(logger, "Moving sensor grains home", TimeSpan.FromSeconds(30));
+    private string _sweptView = "";
+    private Task _sweep = Task.CompletedTask;
+
+    /// <summary>Starts a sweep when the view changed since the last one and none is running.</summary>
+    public void ViewMayHaveChanged(CancellationToken stoppingToken)
+    {
+        if (!_sweep.IsCompleted || home.PartitionCount == 0)
+        {
+            return;
+        }
+
+        var view = $"{home.PartitionCount}|{string.Join(',', home.Map.Owners.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}"))}";
+        if (view == _sweptView)
+        {
+            return;
+        }
+
+        _sweptView = view;
+        _sweep = Task.Run(() => SweepAsync(stoppingToken), stoppingToken);
+    }
+
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        var away = active.Away(home.HomeOf, silo.SiloAddress);
+        if (away.Count == 0)
+        {
+            return;
+        }
+
+        LogMoving(logger, away.Count);
+        await Parallel.ForEachAsync(away, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (id, _) =>
+        {
+            try
+            {
+                await grains.GetGrain<ISensorGrain>(id).MoveHomeAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // It moves on its next remote reading instead.
+                _failures.Failed(e);
+            }
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Placement: moving {Count} sensor grains to the silos that now consume their partitions")]
+    private static partial void LogMoving(ILogger logger, int count);
+}
