@@ -75,6 +75,14 @@ public static class GrainMetrics
 
     internal static void StoreFailed() => StoreFailures.Add(1);
 
+    /// <summary>Exports the event counters at 0 from the start (see the silo's <c>HeaterMetrics.StartAtZero</c>).</summary>
+    public static void StartAtZero()
+    {
+        StoreFailures.Add(0);
+        FailsafeOffs.Add(0);
+        FencedUpdates.Add(0);
+    }
+
     internal static void Fenced() => FencedUpdates.Add(1);
 
     internal static void FailsafeTriggered()

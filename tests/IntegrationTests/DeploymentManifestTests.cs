@@ -61,7 +61,7 @@ public sealed class DeploymentManifestTests
     {
         var documents = Render(overlay);
         var keys = Seq(Container(documents), "env").Select(e => Scalar((YamlMappingNode)e, "name"))
-            .Concat(Map(Single(documents, "ConfigMap"), "data").Children.Keys.Select(k => ((YamlScalarNode)k).Value!))
+            .Concat(Map(Config(documents), "data").Children.Keys.Select(k => ((YamlScalarNode)k).Value!))
             .Select(k => k.Replace("__", ":", StringComparison.Ordinal))
             .ToList();
 
@@ -77,7 +77,7 @@ public sealed class DeploymentManifestTests
         var token = Assert.Single(Seq(Container(documents), "env").Cast<YamlMappingNode>(), e => Scalar(e, "name") == "Api__Token");
         // A generated secret (dev) carries kustomize's hash suffix.
         Assert.StartsWith("heater-orleans-api", Scalar(Map(Map(token, "valueFrom"), "secretKeyRef"), "name"), StringComparison.Ordinal);
-        Assert.DoesNotContain(Map(Single(documents, "ConfigMap"), "data").Children.Keys, k => Value(k).StartsWith("Api__", StringComparison.Ordinal));
+        Assert.DoesNotContain(Map(Config(documents), "data").Children.Keys, k => Value(k).StartsWith("Api__", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -189,7 +189,7 @@ public sealed class DeploymentManifestTests
 
     private static List<YamlMappingNode> Render(string overlay)
     {
-        var directory = Path.Combine(RepositoryRoot(), "deploy", "k8s", "overlays", overlay);
+        var directory = Repository.PathOf("deploy", "k8s", "overlays", overlay);
         var start = new ProcessStartInfo("kubectl", ["kustomize", directory]) { RedirectStandardOutput = true, RedirectStandardError = true };
         Process process;
         try
@@ -213,19 +213,6 @@ public sealed class DeploymentManifestTests
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "HeaterOrleans.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HeaterOrleans.sln not found above the test binaries.");
-    }
-
     private static YamlMappingNode Container(List<YamlMappingNode> documents) =>
         (YamlMappingNode)Seq(Map(Map(Map(Single(documents, "Deployment"), "spec"), "template"), "spec"), "containers")
             .Single(c => Scalar((YamlMappingNode)c, "name") == "silo");
@@ -234,9 +221,13 @@ public sealed class DeploymentManifestTests
         Seq(container, "ports").Cast<YamlMappingNode>().ToDictionary(p => Scalar(p, "name"), p => Scalar(p, "containerPort"));
 
     private static string? ConfigMapValue(List<YamlMappingNode> documents, string key) =>
-        Map(Single(documents, "ConfigMap"), "data").Children.TryGetValue(new YamlScalarNode(key), out var value) ? Value(value) : null;
+        Map(Config(documents), "data").Children.TryGetValue(new YamlScalarNode(key), out var value) ? Value(value) : null;
 
     private static YamlMappingNode Single(List<YamlMappingNode> documents, string kind) => Assert.Single(documents, d => Kind(d) == kind);
+
+    // The service's configuration, not the dashboard's ConfigMap; a generated one carries kustomize's hash suffix.
+    private static YamlMappingNode Config(List<YamlMappingNode> documents) => Assert.Single(documents,
+        d => Kind(d) == "ConfigMap" && Scalar(Map(d, "metadata"), "name").StartsWith("heater-orleans-config", StringComparison.Ordinal));
 
     private static string Kind(YamlMappingNode document) => Scalar(document, "kind");
 

@@ -174,6 +174,27 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         await SetAsync(307, desired: 20);
     }
 
+    [Fact]
+    public async Task Every_metric_the_dashboard_and_the_alert_rules_name_is_one_the_service_exports()
+    {
+        // A command, so that the latency histogram has a sample; every counter is exported from the start.
+        const int sensor = 306;
+        await SetAsync(sensor, desired: 20);
+        await service.Kafka.SendAsync(TestBroker.Readings, sensor, new SensorData { SensorID = sensor, Temperature = 10 });
+        var exported = await Eventually.Get(() => ExportedNames(ScrapeAsync().GetAwaiter().GetResult()),
+            n => n.Contains("heater_command_latency_milliseconds_bucket"), TimeSpan.FromSeconds(30), "the command's latency");
+
+        var named = ObservabilityFiles.DashboardExpressions().Concat(ObservabilityFiles.RuleExpressions())
+            .SelectMany(ObservabilityFiles.MetricNames).ToHashSet();
+        Assert.True(named.Count >= 10, $"the dashboard and the rules should name the service's metrics: {string.Join(", ", named)}");
+        // "up" is Prometheus' own, per scrape target.
+        Assert.All(named.Where(n => n != "up"), name => Assert.True(exported.Contains(name),
+            $"the dashboard or the alert rules read {name}, which the service does not export"));
+    }
+
+    private static HashSet<string> ExportedNames(string scrape) =>
+        [.. scrape.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l[..l.IndexOfAny(['{', ' '])])];
+
     private HttpStatusCode Status(string path) => service.Http.GetAsync(path).GetAwaiter().GetResult().StatusCode;
 
     private async Task SetAsync(int sensor, double desired)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
 using HeaterOrleans.Contracts;
+using HeaterOrleans.Grains;
 
 namespace HeaterOrleans.Silo.Diagnostics;
 
@@ -75,6 +76,22 @@ public sealed class HeaterMetrics
         DeadLettersRefused.Add(1, new KeyValuePair<string, object?>("topic", sourceTopic));
 
     public void CommandLatency(TimeSpan latency) => Latency.Record(latency.TotalMilliseconds);
+
+    /// <summary>
+    /// Exports every counter at 0 from the start (a counter otherwise appears with its first event), so that
+    /// <c>increase()</c> and <c>rate()</c> see the first event and dashboards and alerts find every series. The labelled
+    /// ones get an unlabelled series that stays 0. Call once exporters listen.
+    /// </summary>
+    public static void StartAtZero()
+    {
+        Readings.Add(0);
+        Settings.Add(0);
+        Commands.Add(0, new KeyValuePair<string, object?>("action", "On"));
+        Commands.Add(0, new KeyValuePair<string, object?>("action", "Off"));
+        DeadLetters.Add(0);
+        DeadLettersRefused.Add(0);
+        GrainMetrics.StartAtZero();
+    }
 
     private static IEnumerable<Measurement<long>> ObserveLag() =>
         SharedLag.Select(l => new Measurement<long>(

@@ -32,6 +32,8 @@ public static class TelemetryExtensions
             telemetry.UseOtlpExporter();
         }
 
+        // After AddOpenTelemetry, whose hosted service starts the meter listener first.
+        services.AddHostedService<MetricsAtZero>();
         return services;
     }
 
