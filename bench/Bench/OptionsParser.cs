@@ -1,34 +1,16 @@
-using System.Reflection;
-using Microsoft.Extensions.Configuration;
+using HeaterOrleans.Tools;
 
 namespace HeaterOrleans.Bench;
 
 /// <summary>
-/// Reads <see cref="BenchOptions"/> from <c>--Name=value</c> arguments. A bare <c>--Flag</c> means true (the
-/// configuration binder would otherwise take the next argument as its value), and an unknown name is an error
-/// rather than a silently ignored typo.
+/// Reads <see cref="BenchOptions"/> from <c>--Name=value</c> arguments (<see cref="CommandLineOptions"/>, the convention
+/// of every tool here) and checks that they fit together.
 /// </summary>
 public static class OptionsParser
 {
-    private static readonly PropertyInfo[] Settable =
-        typeof(BenchOptions).GetProperties().Where(p => p.CanWrite).ToArray();
-
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        var normalized = args.Select(arg =>
-            arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=', StringComparison.Ordinal) && IsFlag(arg[2..])
-                ? arg + "=true"
-                : arg).ToArray();
-        var configuration = new ConfigurationBuilder().AddCommandLine(normalized).Build();
-        var unknown = configuration.AsEnumerable().Select(kv => kv.Key)
-            .Where(key => !key.Contains(':', StringComparison.Ordinal) && !Settable.Any(p => p.Name.Equals(key, StringComparison.OrdinalIgnoreCase)))
-            .ToList();
-        if (unknown.Count > 0)
-        {
-            throw new ArgumentException($"Unknown option(s): --{string.Join(", --", unknown)}. See --help.");
-        }
-
-        var options = configuration.Get<BenchOptions>() ?? new BenchOptions();
+        var options = CommandLineOptions.Parse<BenchOptions>(args);
         var badVariants = options.VariantSet
             .Except([BenchOptions.Baseline, BenchOptions.Service, BenchOptions.ServicePg, BenchOptions.Peer, BenchOptions.SiloProcesses]).ToList();
         if (badVariants.Count > 0)
@@ -68,7 +50,4 @@ public static class OptionsParser
 
         return options;
     }
-
-    private static bool IsFlag(string name) =>
-        Settable.Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase) && p.PropertyType == typeof(bool));
 }

@@ -6,7 +6,7 @@ using Confluent.Kafka;
 using Google.Protobuf;
 using HeaterOrleans.Contracts.Messages;
 using HeaterOrleans.Silo.Kafka;
-using Microsoft.Extensions.Configuration;
+using HeaterOrleans.Tools;
 
 namespace HeaterOrleans.Bench;
 
@@ -27,7 +27,7 @@ public static class ProduceCommand
 
     public static int Run(string[] args)
     {
-        var options = new ConfigurationBuilder().AddCommandLine(args).Build().Get<ProduceOptions>() ?? new ProduceOptions();
+        var options = CommandLineOptions.Parse<ProduceOptions>(args);
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = options.BootstrapServers,

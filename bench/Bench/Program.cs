@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HeaterOrleans.Bench;
+using HeaterOrleans.Tools;
 using Spectre.Console;
 
 // dotnet run -c Release --project bench/Bench [-- --help | --Sustained --Rate=5000 --Seconds=60 | ...]
@@ -9,7 +10,7 @@ if (args is [ProduceCommand.Name, .. var produceArgs])
     return ProduceCommand.Run(produceArgs);
 }
 
-if (args.Any(a => a is "--help" or "-h" or "-?"))
+if (CommandLineOptions.WantsHelp(args))
 {
     Console.Write(OptionsHelp.Text());
     return 0;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 
 namespace HeaterOrleans.Simulation;
@@ -6,9 +7,11 @@ namespace HeaterOrleans.Simulation;
 public sealed class SimulationOptions
 {
     /// <summary>Heaters per variant; every variant gets the same rooms under its own block of sensor IDs.</summary>
+    [Description("Heaters per variant; every variant gets the same rooms under its own block of sensor IDs.")]
     public int Heaters { get; set; } = 1_000;
 
     /// <summary>Simulated length of the run.</summary>
+    [Description("Simulated length of the run.")]
     public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(20);
 
     /// <summary>
@@ -17,6 +20,7 @@ public sealed class SimulationOptions
     /// process's own rooms) headroom on 2 cores; at 40,000/s its lag reached a second now and then.
     /// Not used in <see cref="Lockstep"/> mode, which has no real-time pace.
     /// </summary>
+    [Description("Simulated seconds per real second.")]
     public double Compression { get; set; } = 10;
 
     /// <summary>
@@ -25,68 +29,90 @@ public sealed class SimulationOptions
     /// its room. The service then takes no simulated time (its realized delay is 0), only the added delays count,
     /// and the outcome depends on neither the machine's speed nor its load.
     /// </summary>
+    [Description("Simulated time waits for the service: one simulated second (one reading per room) per step, and the next step only once the service has acknowledged every record of this one and every command it sent has reached its room")]
     public bool Lockstep { get; set; }
 
     /// <summary>Lockstep only: real time the service may take to answer one step before the run fails (a liveness guard, not a pace).</summary>
+    [Description("Lockstep only: real time the service may take to answer one step before the run fails (a liveness guard, not a pace).")]
     public TimeSpan LockstepTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Added control delays, simulated seconds, comma-separated: one variant each. A command takes effect this long
     /// after it arrived; in lockstep, after its reading, so there it is the whole delay of the loop.
     /// </summary>
+    [Description("Added control delays, simulated seconds, comma-separated: one variant each. A command takes effect this long after it arrived; in lockstep, after its reading, so there it is the whole delay of the loop.")]
     public string Delays { get; set; } = "0,1";
 
+    [Description("Seed of the rooms, the noise and the setting changes.")]
     public int Seed { get; set; } = 42;
 
     /// <summary>Folder for the report, the per-heater CSV and the plots.</summary>
+    [Description("Folder for the report, the per-heater CSV and the plots.")]
     public string Output { get; set; } = "simulation-results";
 
     /// <summary>Standard deviation of the sensor noise, °C.</summary>
+    [Description("Standard deviation of the sensor noise, °C.")]
     public double Noise { get; set; } = 0.05;
 
+    [Description("Gaussian or Uniform sensor noise.")]
     public NoiseKind NoiseKind { get; set; } = NoiseKind.Gaussian;
 
     /// <summary>When the setting of some heaters changes; unset = half-way.</summary>
+    [Description("When the setting of some heaters changes; unset = half-way.")]
     public TimeSpan? SettingChangeAt { get; set; }
 
     /// <summary>Share of heaters whose desired temperature changes then (0 = no change).</summary>
+    [Description("Share of heaters whose desired temperature changes then (0 = no change).")]
     public double SettingChangeShare { get; set; } = 0.3;
 
     /// <summary>Size of that change, °C, up or down at random.</summary>
+    [Description("Size of that change, °C, up or down at random.")]
     public double SettingChangeBy { get; set; } = 2;
 
+    [Description("Every heater's upDelta, °C (On below desired - upDelta).")]
     public double UpDelta { get; set; } = 0.5;
 
+    [Description("Every heater's downDelta, °C (Off above desired + downDelta).")]
     public double DownDelta { get; set; } = 0.5;
 
     /// <summary>Room time constant range, simulated seconds (heat loss to outside).</summary>
+    [Description("Room time constant range, simulated seconds (heat loss to outside).")]
     public double TauMin { get; set; } = 900;
 
+    [Description("Upper end of the room time constant range, simulated seconds.")]
     public double TauMax { get; set; } = 1500;
 
     /// <summary>Outside temperature range, °C.</summary>
+    [Description("Outside temperature range, °C.")]
     public double OutsideMin { get; set; } = 0;
 
+    [Description("Upper end of the outside temperature range, °C.")]
     public double OutsideMax { get; set; } = 10;
 
     /// <summary>Where a room would settle with its heater always on, above its first desired temperature, °C.</summary>
+    [Description("Where a room would settle with its heater always on, above its first desired temperature, °C.")]
     public double HeaterRiseMin { get; set; } = 8;
 
+    [Description("Upper end of the heater rise range, °C.")]
     public double HeaterRiseMax { get; set; } = 12;
 
     /// <summary>Heaters drawn per variant (the first ones, and one whose setting changes).</summary>
+    [Description("Heaters drawn per variant (the first ones, and one whose setting changes).")]
     public int PlotHeaters { get; set; } = 3;
 
     /// <summary>
     /// Partitions per topic of the embedded broker. More than the service's default: the mock broker scans a
     /// partition's whole in-memory log per fetch, so shorter logs per partition keep its delay out of the figures.
     /// </summary>
+    [Description("Partitions per topic of the embedded broker. More than the service's default: the mock broker scans a partition's whole in-memory log per fetch, so shorter logs per partition keep its delay out of the figures.")]
     public int Partitions { get; set; } = 32;
 
     /// <summary>Run the service with its stale-sensor failsafe, as in production (<c>Failsafe:Enabled</c>).</summary>
+    [Description("Run the service with its stale-sensor failsafe, as in production (Failsafe:Enabled).")]
     public bool Failsafe { get; set; } = true;
 
     /// <summary>Real time between progress lines.</summary>
+    [Description("Real time between progress lines.")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan EffectiveSettingChangeAt => SettingChangeAt ?? Duration / 2;
