@@ -1,4 +1,5 @@
 using HeaterOrleans.Contracts;
+using HeaterOrleans.Silo.Simulator;
 
 namespace HeaterOrleans.Simulation;
 
@@ -18,6 +19,9 @@ public sealed record HeaterPlan(
 {
     /// <summary>Where the room settles with the heater on.</summary>
     public double HeatedEquilibrium => Outside + (Power * Tau);
+
+    /// <summary>The room's physics, the model the built-in simulator uses too.</summary>
+    public RoomPhysics Physics => new(Tau, Outside, HeatedEquilibrium);
 
     public static IReadOnlyList<HeaterPlan> Create(SimulationOptions options)
     {

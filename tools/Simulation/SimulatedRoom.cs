@@ -1,18 +1,20 @@
 using HeaterOrleans.Contracts;
+using HeaterOrleans.Silo.Simulator;
 
 namespace HeaterOrleans.Simulation;
 
 /// <summary>
-/// A room with a heater and a sensor, integrated exactly: dT/dt = (outside − T)/tau + (on ? power : 0)
-/// has the closed form T(t) = Teq + (T0 − Teq)·e^(−t/tau) between events, so every switch takes effect at
-/// its own simulated instant (not at the next reading) and time outside the band comes from the exact
-/// crossing instants. Only the reading thread advances a room; the command thread queues switches.
+/// A room with a heater and a sensor, on the shared <see cref="RoomPhysics"/> (the built-in simulator's model too),
+/// integrated exactly between events, so every switch takes effect at its own simulated instant (not at the next
+/// reading) and time outside the band comes from the exact crossing instants. Only the reading thread advances a
+/// room; the command thread queues switches.
 /// </summary>
 internal sealed class SimulatedRoom
 {
     private const int RecentReadings = 64;
 
     private readonly HeaterPlan _plan;
+    private readonly RoomPhysics _physics;
     private readonly double _delay;
     private readonly double _changeAt;
     private readonly DeviationHistogram _histogram;
@@ -47,6 +49,7 @@ internal sealed class SimulatedRoom
         DeviationHistogram histogram, bool traced)
     {
         _plan = plan;
+        _physics = plan.Physics;
         SensorId = sensorId;
         _delay = delay;
         _changeAt = changeAt;
@@ -247,7 +250,7 @@ internal sealed class SimulatedRoom
             return;
         }
 
-        var equilibrium = _on ? _plan.HeatedEquilibrium : _plan.Outside;
+        var equilibrium = _physics.Equilibrium(_on);
         var (t0, temperature0) = (_time, _temperature);
         var temperature1 = At(to - t0, temperature0, equilibrium);
         var setting = Setting;
@@ -283,12 +286,11 @@ internal sealed class SimulatedRoom
         (_time, _temperature) = (to, temperature1);
     }
 
-    private double At(double elapsed, double from, double equilibrium) =>
-        equilibrium + ((from - equilibrium) * Math.Exp(-elapsed / _plan.Tau));
+    private double At(double elapsed, double from, double equilibrium) => _physics.Toward(equilibrium, from, elapsed);
 
     /// <summary>Time after <paramref name="t0"/> at which T, heading for <paramref name="equilibrium"/>, reaches <paramref name="level"/>.</summary>
     private double Crossing(double t0, double from, double equilibrium, double level) =>
-        t0 + (_plan.Tau * Math.Log((from - equilibrium) / (level - equilibrium)));
+        t0 + _physics.SecondsToReach(equilibrium, from, level);
 
     /// <summary>Time spent above <paramref name="high"/> or below <paramref name="low"/> in a monotonic segment.</summary>
     private double Beyond(double t0, double from, double t1, double to, double equilibrium, double low, double high)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Console;
 using HeaterOrleans.Contracts.Codec;
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Diagnostics;
@@ -84,7 +85,14 @@ public static class HeaterServiceCollectionExtensions
             ?? string.IsNullOrWhiteSpace(configuration[$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)}"]);
         if (enabled)
         {
+            services.AddSingleton<SimulatedHeaters>();
             services.AddHostedService<HeaterSimulatorService>();
+            if (configuration.GetValue<bool?>($"{SimulatorOptions.SectionName}:{nameof(SimulatorOptions.LiveConsole)}") ?? !Console.IsOutputRedirected)
+            {
+                // The view owns the terminal: log lines would scroll it away, so only problems are logged there.
+                services.Configure<LoggerFilterOptions>(o => o.AddFilter<ConsoleLoggerProvider>(null, LogLevel.Warning));
+                services.AddHostedService<SimulatorConsoleService>();
+            }
         }
 
         return services;

@@ -22,11 +22,8 @@ public static class HeaterSiloHost
             builder.WebHost.UseUrls(DefaultUrls);
         }
 
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.Logging.AddConsole(o => o.FormatterName = Diagnostics.ShortConsoleFormatter.Name)
+            .AddConsoleFormatter<Diagnostics.ShortConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         // Orleans logs every failed state operation with its stack trace under the storage's own category; during a
         // database outage that is thousands of lines. The storage reports failures itself, summarised per interval.
         builder.Logging.AddFilter(typeof(Storage.PostgreSqlGrainStorage).FullName, LogLevel.Critical);

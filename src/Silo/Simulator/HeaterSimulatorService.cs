@@ -15,7 +15,7 @@ namespace HeaterOrleans.Silo.Simulator;
 /// It talks to the service only through Kafka, like real heaters would.
 /// </summary>
 internal sealed partial class HeaterSimulatorService(
-    KafkaClientFactory kafka, IOptions<SimulatorOptions> options, ILogger<HeaterSimulatorService> logger) : BackgroundService
+    KafkaClientFactory kafka, SimulatedHeaters shown, IOptions<SimulatorOptions> options, ILogger<HeaterSimulatorService> logger) : BackgroundService
 {
     private readonly SimulatorOptions _options = options.Value;
     private readonly Random _random = new(42);
@@ -30,6 +30,10 @@ internal sealed partial class HeaterSimulatorService(
                 temperature: 15 + (_random.NextDouble() * 10),
                 setting: new SensorSetting(Desired: 19 + (id % 5), UpDelta: 0.5, DownDelta: 0.5)))
             .ToDictionary(h => h.SensorId);
+        foreach (var heater in heaters.Values)
+        {
+            shown.Add(heater);
+        }
 
         using var producer = kafka.CreateProducer<byte[], byte[], HeaterSimulatorService>();
         var topics = kafka.Options.Topics;
@@ -92,7 +96,7 @@ internal sealed partial class HeaterSimulatorService(
 
                 if (heaters.TryGetValue(command.SensorID, out var heater))
                 {
-                    heater.IsOn = command.Command == HeaterCommand.On;
+                    heater.Obey(command.Command == HeaterCommand.On, DateTimeOffset.UtcNow);
                     Interlocked.Increment(ref _commandsSeen);
                 }
             }

@@ -16,9 +16,18 @@ public sealed class SimulatorOptions
     /// <summary>Real time between two readings of each heater.</summary>
     public TimeSpan ReadingInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Room time that passes per reading (time compression, so the loop is seen switching).</summary>
-    public TimeSpan SimulatedTimePerReading { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Room time that passes per reading (time compression, so the loop is seen switching): 5 s moves a room by at
+    /// most about 0.08 °C per reading, so a heater is seen switching at the edges of its band, every few seconds.
+    /// </summary>
+    public TimeSpan SimulatedTimePerReading { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the console shows rates and a few heaters.</summary>
+    /// <summary>
+    /// A live view of the heaters and the service's rates, refreshed in place, instead of log lines. Unset: when
+    /// standard output is a terminal (not in containers or CI, where output is redirected).
+    /// </summary>
+    public bool? LiveConsole { get; set; }
+
+    /// <summary>How often the log shows rates and a few heaters (without the live view).</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
