@@ -5,32 +5,22 @@ using Spectre.Console;
 
 // dotnet run -c Release --project tools/Chaos [-- --help | --Sensors=300 --Readings=9000 ...]
 // Exit codes: 0 = nothing lost and all garbage dead-lettered, 1 = the service failed the check, 2 = harness error or bad options.
-if (CommandLineOptions.WantsHelp(args))
+if (CommandLineOptions.Read(
+    args,
+    "dotnet run -c Release --project tools/Chaos -- [--Name=value ...]",
+    """
+    Chaos run of HeaterOrleans: a broker process, a throwaway PostgreSQL server and two silo processes, killed and cut
+    off while a seeded workload runs; then every sensor's commands are checked against the reference model (nothing
+    lost, nothing spurious, all garbage dead-lettered and nothing valid).
+    """,
+    [
+        "dotnet run -c Release --project tools/Chaos",
+        "dotnet run -c Release --project tools/Chaos -- --Sensors=300 --Readings=9000 --Kills=1 --BrokerDown=00:00:03 --PostgresDown=00:00:03 --RebalanceInOutage=00:00:03 --Rate=150",
+        "dotnet run -c Release --project tools/Chaos -- --SiloArgs=--Failsafe:StaleAfter=01:00:00 --SiloArgs=--Ingress:MaxInFlight=500",
+    ],
+    out ChaosOptions options) is { } exit)
 {
-    Console.Write(CommandLineOptions.Help<ChaosOptions>(
-        "dotnet run -c Release --project tools/Chaos -- [--Name=value ...]",
-        """
-        Chaos run of HeaterOrleans: a broker process, a throwaway PostgreSQL server and two silo processes, killed and cut
-        off while a seeded workload runs; then every sensor's commands are checked against the reference model (nothing
-        lost, nothing spurious, all garbage dead-lettered and nothing valid).
-        """,
-        [
-            "dotnet run -c Release --project tools/Chaos",
-            "dotnet run -c Release --project tools/Chaos -- --Sensors=300 --Readings=9000 --Kills=1 --BrokerDown=00:00:03 --PostgresDown=00:00:03 --RebalanceInOutage=00:00:03 --Rate=150",
-            "dotnet run -c Release --project tools/Chaos -- --SiloArgs=--Failsafe:StaleAfter=01:00:00 --SiloArgs=--Ingress:MaxInFlight=500",
-        ]));
-    return 0;
-}
-
-ChaosOptions options;
-try
-{
-    options = CommandLineOptions.Parse<ChaosOptions>(args);
-}
-catch (ArgumentException e)
-{
-    await Console.Error.WriteLineAsync(e.Message);
-    return 2;
+    return exit;
 }
 
 if (options.Validate() is { } invalid)

@@ -64,6 +64,32 @@ internal static class CommandLineOptions
         }
     }
 
+    /// <summary>
+    /// A tool's start: prints the help for <c>--help</c> (exit code 0) or the reason an option is bad (exit code 2), and
+    /// returns that code; otherwise returns null with the options read.
+    /// </summary>
+    public static int? Read<T>(IReadOnlyList<string> args, string usage, string about, IEnumerable<string> examples, out T options)
+        where T : class, new()
+    {
+        options = new T();
+        if (WantsHelp(args))
+        {
+            Console.Write(Help<T>(usage, about, examples));
+            return 0;
+        }
+
+        try
+        {
+            options = Parse<T>(args);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"Bad option: {e.Message}");
+            return 2;
+        }
+    }
+
     /// <summary>The <c>--help</c> text: usage, what the tool does, every option with its default and description, examples.</summary>
     public static string Help<T>(string usage, string about, IEnumerable<string> examples)
         where T : class, new()

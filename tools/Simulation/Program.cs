@@ -4,32 +4,22 @@ using Spectre.Console;
 
 // dotnet run -c Release --project tools/Simulation [-- --help | --Heaters=1000 --Duration=00:30:00 --Lockstep ...]
 // Exit codes: 0 = the loop worked (figures are meaningful), 1 = the loop failed, 2 = bad options.
-if (CommandLineOptions.WantsHelp(args))
+if (CommandLineOptions.Read(
+    args,
+    "dotnet run -c Release --project tools/Simulation -- [--Name=value ...]",
+    """
+    Control quality: simulated rooms in a closed loop through the service (embedded broker, in-memory state), one
+    variant per added control delay; reports how well each holds its band, with plots. --Lockstep makes simulated time
+    wait for the service, so the outcome depends on neither the machine's speed nor its load.
+    """,
+    [
+        "dotnet run -c Release --project tools/Simulation",
+        "dotnet run -c Release --project tools/Simulation -- --Heaters=200 --Duration=00:10:00 --Lockstep",
+        "dotnet run -c Release --project tools/Simulation -- --Heaters=1000 --Duration=00:30:00 --Compression=20 --Delays=0,1,5",
+    ],
+    out SimulationOptions options) is { } exit)
 {
-    Console.Write(CommandLineOptions.Help<SimulationOptions>(
-        "dotnet run -c Release --project tools/Simulation -- [--Name=value ...]",
-        """
-        Control quality: simulated rooms in a closed loop through the service (embedded broker, in-memory state), one
-        variant per added control delay; reports how well each holds its band, with plots. --Lockstep makes simulated time
-        wait for the service, so the outcome depends on neither the machine's speed nor its load.
-        """,
-        [
-            "dotnet run -c Release --project tools/Simulation",
-            "dotnet run -c Release --project tools/Simulation -- --Heaters=200 --Duration=00:10:00 --Lockstep",
-            "dotnet run -c Release --project tools/Simulation -- --Heaters=1000 --Duration=00:30:00 --Compression=20 --Delays=0,1,5",
-        ]));
-    return 0;
-}
-
-SimulationOptions options;
-try
-{
-    options = CommandLineOptions.Parse<SimulationOptions>(args);
-}
-catch (ArgumentException e)
-{
-    await Console.Error.WriteLineAsync($"Bad option: {e.Message}");
-    return 2;
+    return exit;
 }
 
 if (options.Validate() is { Count: > 0 } errors)
