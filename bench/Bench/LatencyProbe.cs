@@ -90,14 +90,37 @@ internal sealed class LatencyProbe : IDisposable
         }
     }
 
-    /// <summary>Stops consuming and summarizes what arrived for readings created at or after <paramref name="fromUnixMs"/>.</summary>
-    public async Task<LatencyStats> StopAsync(long fromUnixMs)
+    /// <summary>
+    /// Stops consuming and summarizes what arrived for readings created at or after <paramref name="fromUnixMs"/>.
+    /// With <paramref name="timelinePath"/>, also writes the same per second of reading time (CSV), to tell a steady
+    /// tail from a few slow seconds.
+    /// </summary>
+    public async Task<LatencyStats> StopAsync(long fromUnixMs, string? timelinePath = null)
     {
         await _stop.CancelAsync();
         await _loop;
+        List<(long From, double Latency)> measured;
         lock (_gate)
         {
-            return LatencyStats.Of(_latencies.Where(l => l.From >= fromUnixMs).Select(l => l.Latency));
+            measured = [.. _latencies.Where(l => l.From >= fromUnixMs)];
+        }
+
+        if (timelinePath is not null)
+        {
+            await File.WriteAllLinesAsync(timelinePath, Timeline(measured, fromUnixMs));
+        }
+
+        return LatencyStats.Of(measured.Select(l => l.Latency));
+    }
+
+    private static IEnumerable<string> Timeline(List<(long From, double Latency)> measured, long fromUnixMs)
+    {
+        var c = CultureInfo.InvariantCulture;
+        yield return "second,records,p50_ms,p99_ms,max_ms";
+        foreach (var second in measured.GroupBy(l => (l.From - fromUnixMs) / 1000).OrderBy(g => g.Key))
+        {
+            var s = LatencyStats.Of(second.Select(l => l.Latency));
+            yield return string.Create(c, $"{second.Key},{s.Samples},{s.P50Ms:F1},{s.P99Ms:F1},{s.MaxMs:F1}");
         }
     }
 

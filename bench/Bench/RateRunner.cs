@@ -31,7 +31,7 @@ internal sealed class RateRunner(BenchOptions options, Action<string> progress)
         var arrived = probe.Count;
         // This process runs only the probe here: its cost, which every variant's CPU per reading includes too.
         var cost = kafka.Cpu.Read().Since(start, arrived - arrivedAtStart);
-        var latency = await probe.StopAsync(measuredFrom);
+        var latency = await probe.StopAsync(measuredFrom, TimelinePath(kafka));
         return new RateRun(
             "floor", options.Rate, options.Duration, offer, latency, offer.Offered, arrived, null, null, null, null, Retained(kafka), cost);
     }
@@ -61,7 +61,7 @@ internal sealed class RateRunner(BenchOptions options, Action<string> progress)
         double? drained = processed >= offer.Offered && probe.Count >= offer.ExpectedCommands ? drain.Elapsed.TotalSeconds : null;
         var cost = kafka.Cpu.Read().Since(start, variant.Processed - processedAtStart) with { StateWrites = variant.StateWrites - writesAtStart };
         var arrived = probe.Count;
-        var latency = await probe.StopAsync(measuredFrom);
+        var latency = await probe.StopAsync(measuredFrom, TimelinePath(kafka));
         // Read at once when it is still behind (the figure is then its backlog); else give it time to commit.
         var lag = drained is null ? Lag(variant, kafka) : await FinalLagAsync(variant, kafka);
         return new RateRun(
@@ -136,7 +136,7 @@ internal sealed class RateRunner(BenchOptions options, Action<string> progress)
 
         var processed = variant.Processed - before;
         var (arrived, distinct) = (probe.Count, probe.Distinct);
-        var latency = await probe.StopAsync(measuredFrom);
+        var latency = await probe.StopAsync(measuredFrom, TimelinePath(kafka));
         return new OutageRun(
             options.Rate, options.Outage, BeforeOutageSeconds, AfterOutageSeconds, outage.Elapsed.TotalSeconds, backlog, resumed, catchUp,
             catchUpLimit.TotalSeconds, offer, processed, offer.ExpectedCommands, arrived, distinct, latency);
@@ -148,6 +148,8 @@ internal sealed class RateRunner(BenchOptions options, Action<string> progress)
     private ProducerProcess StartProducer(PhaseKafka kafka, int? seconds = null) => ProducerProcess.Start(
         kafka.BootstrapServers, kafka.Topics.Readings, options.Rate, options.WarmupSeconds, seconds ?? options.Duration, options.LatencySensors, FirstSensor,
         Path.Combine(options.Output, $"producer-{kafka.Topics.Phase}.log"));
+
+    private string TimelinePath(PhaseKafka kafka) => Path.Combine(options.Output, $"latency-{kafka.Topics.Phase}.csv");
 
     private static long Retained(PhaseKafka kafka) => ConsumerLag.Retained(kafka.BootstrapServers, kafka.Topics.Readings);
 

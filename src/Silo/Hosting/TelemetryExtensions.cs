@@ -1,5 +1,6 @@
 using HeaterOrleans.Grains;
 using HeaterOrleans.Silo.Diagnostics;
+using HeaterOrleans.Silo.Storage;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -21,7 +22,7 @@ public static class TelemetryExtensions
     {
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "heater-orleans"))
-            .WithMetrics(m => m.AddMeter(HeaterMetrics.MeterName, GrainMetrics.MeterName, "Microsoft.Orleans").AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(HeaterMetrics.MeterName, GrainMetrics.MeterName, StateBatcher.MeterName, "Microsoft.Orleans").AddPrometheusExporter());
         if (TracesEnabled(configuration))
         {
             telemetry.WithTracing(t => t.AddSource(HeaterTelemetry.SourceName, ActivitySources.AllActivitySourceName));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using HeaterOrleans.Silo.Diagnostics;
@@ -16,7 +17,7 @@ namespace HeaterOrleans.Silo.Storage;
 internal sealed class StateBatcher : IAsyncDisposable
 {
     // An update must name the version it read; one that matches no row lost a race (an ETag conflict).
-    private const string UpdateSql = """
+    internal const string UpdateSql = """
         UPDATE heater_grain_state AS t
            SET payload = i.payload, version = t.version + 1, watch = i.watch, owner = $7, modified_at = now()
           FROM unnest($2::varchar[], $3::varchar[], $4::bigint[], $5::bytea[], $6::boolean[])
@@ -51,9 +52,18 @@ internal sealed class StateBatcher : IAsyncDisposable
          WHERE t.service_id = $1
         """;
 
-    private static readonly Meter Meter = new("HeaterOrleans.Storage");
+    /// <summary>The batches' own metrics (size, wait), exported with the silo's.</summary>
+    public const string MeterName = "HeaterOrleans.Storage";
+
+    private static readonly Meter Meter = new(MeterName);
     private static readonly Histogram<int> BatchSizes =
         Meter.CreateHistogram<int>("heater.storage.batch_size", description: "Grain state operations per PostgreSQL round trip");
+
+    // What a grain waits for its state: the queue before its batch plus the round trip. A write slower than a sensor's
+    // reading interval holds its next reading back, so this is where a latency tail on PostgreSQL shows first.
+    private static readonly Histogram<double> Durations = Meter.CreateHistogram<double>(
+        "heater.storage.operation.duration", unit: "s", description: "Grain state read or write, queued to completed",
+        advice: new() { HistogramBucketBoundaries = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5] });
 
     private readonly NpgsqlDataSource _database;
     private readonly string _serviceId;
@@ -197,6 +207,11 @@ internal sealed class StateBatcher : IAsyncDisposable
             {
                 operation.Result.TrySetException(e);
             }
+        }
+
+        foreach (var operation in batch)
+        {
+            Durations.Record(Stopwatch.GetElapsedTime(operation.Queued).TotalSeconds);
         }
     }
 
