@@ -16,10 +16,16 @@ namespace HeaterOrleans.Bench;
 /// both topics together, so a silo may hold settings partitions only and consume no readings.
 /// </param>
 /// <param name="SiloCpuSeconds">Each silo's part of <see cref="PhaseCost.CpuSeconds"/>: one that consumes no readings still costs.</param>
+/// <param name="IdleCores">The silo processes' CPU with no readings to process (after the warm-up), in cores, summed.</param>
 public sealed record SilosRun(
     string Phase, int Silos, bool ByPartition, long Readings, long Backlog, PhaseCost Cost, long LocalCalls, long RemoteCalls,
-    long? SteadyLocalCalls, long? SteadyRemoteCalls, IReadOnlyList<int> ReadingsPartitions, IReadOnlyList<double> SiloCpuSeconds)
+    long? SteadyLocalCalls, long? SteadyRemoteCalls, IReadOnlyList<int> ReadingsPartitions, IReadOnlyList<double> SiloCpuSeconds, double IdleCores)
 {
+    /// <summary>
+    /// CPU per reading less what the silos would have spent idle over the same time: the part that grows with readings.
+    /// </summary>
+    public double LoadMicrosPerRecord => Cost.Records > 0 ? Math.Max(0, Cost.CpuSeconds - IdleCores * Cost.Seconds) * 1e6 / Cost.Records : 0;
+
     /// <summary>Local over all grain calls over the backlog; null when none were counted.</summary>
     public double? LocalShare => Share(LocalCalls, RemoteCalls);
 

@@ -28,6 +28,7 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
     internal static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SteadyWindow = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public int Readings => Math.Min(options.Readings, MaxReadings);
@@ -55,7 +56,8 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
         await Task.Run(() => writer.Readings(kafka.Topics.Readings, options.Sensors, WarmupReadings, seed: 11));
         settled = await WaitAsync(silos, m => m.Readings >= settled.Readings + WarmupReadings, SettleLimit, $"{WarmupReadings:N0} warm-up readings processed");
 
-        progress(string.Create(C, $"{phase}: producing {Readings:N0} readings to {kafka.Topics.Readings}"));
+        var idleCores = await IdleCoresAsync(silos);
+        progress(string.Create(C, $"{phase}: {idleCores:F2} cores busy with nothing to process; producing {Readings:N0} readings to {kafka.Topics.Readings}"));
         await Task.Run(() => writer.Readings(kafka.Topics.Readings, options.Sensors, Readings));
         var clock = new CpuClock(() => kafka.Broker.CpuTime, () => silos.CpuTime);
         var atStart = await silos.ScrapeAsync();
@@ -93,10 +95,23 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
         var run = new SilosRun(
             phase, count, byPartition, Readings, target - atStart.Readings, end.Since(start, now.Readings - atStart.Readings),
             calls.LocalCalls, calls.RemoteCalls, steady?.LocalCalls, steady?.RemoteCalls, holding,
-            eachAtEnd.Zip(eachAtStart, (b, a) => (b - a).TotalSeconds).ToList());
+            eachAtEnd.Zip(eachAtStart, (b, a) => (b - a).TotalSeconds).ToList(), idleCores);
         progress(string.Create(C,
             $"{phase}: {run.Cost.RecordsPerSecond:N0} readings/s, {run.Cost.CpuMicrosPerRecord:F1} µs CPU per reading (silos), {run.LocalShare:P1} of grain calls local ({run.SteadyLocalShare:P1} in the last 5 s)"));
         return run;
+    }
+
+    /// <summary>
+    /// The group's CPU over <see cref="IdleWindow"/> with no readings coming: runtimes, timers, and librdkafka's broker
+    /// threads, which the embedded broker wakes every fetch wait since it does not long-poll. Each process pays it.
+    /// </summary>
+    private static async Task<double> IdleCoresAsync(SiloGroup silos)
+    {
+        // Let the warm-up's last commits and the directory settle first.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var (cpu, clock) = (silos.CpuTime, Stopwatch.StartNew());
+        await Task.Delay(IdleWindow);
+        return (silos.CpuTime - cpu).TotalSeconds / clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>Polls the silos' counters until <paramref name="done"/>; returns them then.</summary>
