@@ -28,7 +28,8 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
     internal static readonly TimeSpan SettleLimit = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SteadyWindow = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public int Readings => Math.Min(options.Readings, MaxReadings);
@@ -107,8 +108,8 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
     /// </summary>
     private static async Task<double> IdleCoresAsync(SiloGroup silos)
     {
-        // Let the warm-up's last commits and the directory settle first.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // Let the warm-up's tail (commits, the JIT's background recompiles, collections) pass first.
+        await Task.Delay(IdleSettle);
         var (cpu, clock) = (silos.CpuTime, Stopwatch.StartNew());
         await Task.Delay(IdleWindow);
         return (silos.CpuTime - cpu).TotalSeconds / clock.Elapsed.TotalSeconds;
