@@ -109,6 +109,7 @@ public sealed class BenchSmokeTests
             Assert.True(run.Cost.Records > 0 && run.Cost.RecordsPerSecond > 0, run.Phase);
             Assert.True(run.Cost.CpuMicrosPerRecord > 0, run.Phase);
             Assert.True(run.Cost.BrokerCpuMicrosPerRecord > 0, run.Phase);
+            Assert.True(run.IdleCores > 0 && run.LoadMicrosPerRecord <= run.Cost.CpuMicrosPerRecord, run.Phase);
             Assert.Equal(4, run.ReadingsPartitions.Sum());
         });
         Assert.True(report.Silos[1].LocalShare > 0.9, $"{report.Silos[1].RemoteCalls} of {report.Silos[1].LocalCalls + report.Silos[1].RemoteCalls} calls remote");
