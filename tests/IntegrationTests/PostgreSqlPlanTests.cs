@@ -33,16 +33,8 @@ public sealed class PostgreSqlPlanTests(PostgresFixture postgres)
             INSERT INTO heater_grain_state (service_id, grain_id, state_name, version, payload)
             SELECT 'test', 'sensor/' || n, 'sensor', 1, '\x00' FROM generate_series(1, {Rows}) AS n
             """);
-        await using var explain = new NpgsqlCommand(
-            "EXPLAIN EXECUTE write_states('test', '{sensor/7}', '{sensor}', '{1}', '{\"\\\\x00\"}', '{f}', 'silo')", connection);
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
-        }
+        var plan = await SqlQuery.StringsAsync(
+            connection, "EXPLAIN EXECUTE write_states('test', '{sensor/7}', '{sensor}', '{1}', '{\"\\\\x00\"}', '{f}', 'silo')");
 
         // Looked up by the whole key (service, grain, state): not every row of the service, nor the whole table.
         var lookup = Assert.Single(plan, line => line.Contains("Index Cond:", StringComparison.Ordinal));

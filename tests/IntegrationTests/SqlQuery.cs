@@ -8,7 +8,14 @@ public static class SqlQuery
     /// <summary>The first column of every row <paramref name="sql"/> returns, as text.</summary>
     public static async Task<List<string>> StringsAsync(NpgsqlDataSource database, string sql)
     {
-        await using var command = database.CreateCommand(sql);
+        await using var connection = await database.OpenConnectionAsync();
+        return await StringsAsync(connection, sql);
+    }
+
+    /// <summary>The same on <paramref name="connection"/>: for what lives in one session (a prepared statement).</summary>
+    public static async Task<List<string>> StringsAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
         var values = new List<string>();
         while (await reader.ReadAsync())

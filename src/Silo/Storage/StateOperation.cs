@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace HeaterOrleans.Silo.Storage;
 
 /// <summary>
@@ -31,8 +33,8 @@ internal sealed class StateOperation
 
     public bool Watch { get; }
 
-    /// <summary>When the operation was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks): its wait counts in its duration.</summary>
-    public long Queued { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+    /// <summary>When the operation was queued (<see cref="Stopwatch"/> ticks): its wait counts in its duration.</summary>
+    public long Queued { get; } = Stopwatch.GetTimestamp();
 
     /// <summary>Not run on the batch's thread: the waiting grain continues on its own scheduler.</summary>
     public TaskCompletionSource<StateRow?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
