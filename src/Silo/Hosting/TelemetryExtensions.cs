@@ -18,11 +18,17 @@ public static class TelemetryExtensions
     /// <summary>Turns traces on or off; by default they are on exactly when an OTLP endpoint is set.</summary>
     public const string TracesKey = "Telemetry:Traces";
 
+    /// <summary>
+    /// .NET's own runtime meter (GC, JIT, thread pool, CPU), built in since .NET 9: what a silo's cost is made of, and
+    /// how the bench tells a warmed-up silo (its JIT has gone quiet) from one still compiling.
+    /// </summary>
+    public const string RuntimeMeterName = "System.Runtime";
+
     public static IServiceCollection AddHeaterTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] ?? "heater-orleans"))
-            .WithMetrics(m => m.AddMeter(HeaterMetrics.MeterName, GrainMetrics.MeterName, StateBatcher.MeterName, "Microsoft.Orleans").AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(HeaterMetrics.MeterName, GrainMetrics.MeterName, StateBatcher.MeterName, "Microsoft.Orleans", RuntimeMeterName).AddPrometheusExporter());
         if (TracesEnabled(configuration))
         {
             telemetry.WithTracing(t => t.AddSource(HeaterTelemetry.SourceName, ActivitySources.AllActivitySourceName));
