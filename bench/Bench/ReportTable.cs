@@ -188,8 +188,8 @@ public static class ReportTable
             : single is null ? "local ≥ 99 % (last 5 s)" : F($"CPU ≤ 1 silo's ({single.Cost.CpuMicrosPerRecord:F1} µs); local ≥ 99 % (last 5 s)");
         return new ReportSection(
             F($"Silo processes: {r.SilosReadings:N0} readings over {r.Sensors:N0} sensors, produced once the settings were applied, measured from the end of the production to the last reading; membership and state in PostgreSQL"),
-            ["run", "readings/s", "CPU per reading (silos, user + system)", "of which not idle cost", "silos' cores busy with no readings", "broker CPU per reading", "local share of grain calls",
-                "local share, last 5 s", "readings partitions per silo", "cores busy per silo", "measured", "target"],
+            ["run", "readings/s", "CPU per reading (silos, user + system)", "of which not idle cost", "silos' cores busy with no readings", "measures taken (the last counts); methods compiled per silo in it", "broker CPU per reading", "local share of grain calls",
+                "local share, last 5 s (all, if less)", "readings partitions per silo", "cores busy per silo", "measured", "target"],
             r.Silos.Select(run => (IReadOnlyList<string>)
             [
                 run.Silos == 1 ? "1 silo" : F($"{run.Silos} silos, {(run.ByPartition ? "placement by partition" : "Orleans' placement")}"),
@@ -197,6 +197,7 @@ public static class ReportTable
                 F($"{run.Cost.CpuMicrosPerRecord:F1} µs"),
                 F($"{run.LoadMicrosPerRecord:F1} µs"),
                 F($"{run.IdleCores:F2}"),
+                F($"{run.Measures}; {run.JitMethods:N0}"),
                 run.Cost.BrokerCpuMicrosPerRecord is { } b ? F($"{b:F1} µs") : "–",
                 Share(run.LocalShare),
                 Share(run.SteadyLocalShare),

@@ -10,16 +10,19 @@ namespace HeaterOrleans.Bench;
 /// <param name="Cost">Over the backlog: wall time, the silo processes' CPU time summed, the broker's.</param>
 /// <param name="LocalCalls">Ingress grain calls over the backlog that stayed on the silo that consumed the record.</param>
 /// <param name="RemoteCalls">Ingress grain calls over the backlog to a grain on another silo.</param>
-/// <param name="SteadyLocalCalls">The same in the last 5 s (null: the run was shorter).</param>
+/// <param name="SteadyLocalCalls">The same in the last 5 s, or over the whole backlog when it took less.</param>
 /// <param name="ReadingsPartitions">
 /// Partitions of the readings topic each silo held once the group was stable: the assignor balances the partitions of
 /// both topics together, so a silo may hold settings partitions only and consume no readings.
 /// </param>
 /// <param name="SiloCpuSeconds">Each silo's part of <see cref="PhaseCost.CpuSeconds"/>: one that consumes no readings still costs.</param>
 /// <param name="IdleCores">The silo processes' CPU with no readings to process (after the warm-up), in cores, summed.</param>
+/// <param name="Measures">Measures taken, the last reported: until the silos' JIT was quiet during one, or the most allowed.</param>
+/// <param name="JitMethods">Methods each silo's JIT compiled over the backlog, on average: a few dozen when warm.</param>
 public sealed record SilosRun(
     string Phase, int Silos, bool ByPartition, long Readings, long Backlog, PhaseCost Cost, long LocalCalls, long RemoteCalls,
-    long? SteadyLocalCalls, long? SteadyRemoteCalls, IReadOnlyList<int> ReadingsPartitions, IReadOnlyList<double> SiloCpuSeconds, double IdleCores)
+    long SteadyLocalCalls, long SteadyRemoteCalls, IReadOnlyList<int> ReadingsPartitions, IReadOnlyList<double> SiloCpuSeconds, double IdleCores,
+    int Measures, long JitMethods)
 {
     /// <summary>
     /// CPU per reading less what the silos would have spent idle over the same time: the part that grows with readings.
@@ -30,7 +33,7 @@ public sealed record SilosRun(
     public double? LocalShare => Share(LocalCalls, RemoteCalls);
 
     /// <summary>Local over all grain calls in the last 5 s.</summary>
-    public double? SteadyLocalShare => SteadyLocalCalls is { } local && SteadyRemoteCalls is { } remote ? Share(local, remote) : null;
+    public double? SteadyLocalShare => Share(SteadyLocalCalls, SteadyRemoteCalls);
 
     private static double? Share(long local, long remote) => local + remote > 0 ? (double)local / (local + remote) : null;
 }
