@@ -10,7 +10,8 @@ namespace HeaterOrleans.Silo.Placement;
 /// Keeps this silo's <see cref="KafkaSensorHome"/> current: reports the readings partitions its ingress consumes to
 /// the cluster's <see cref="IPartitionMapGrain"/> every <see cref="PlacementOptions.ReportInterval"/> and at once
 /// after a rebalance, takes everyone's back, reads the readings topic's partition count now and then, and has
-/// <see cref="HomeMover"/> send grains whose partition moved to their new home.
+/// <see cref="HomeMover"/> send grains whose partition moved to their new home; around a change more often
+/// (<see cref="ReportCadence"/>).
 /// </summary>
 internal sealed partial class PartitionMapSync(
     IGrainFactory grains,
@@ -39,6 +40,7 @@ internal sealed partial class PartitionMapSync(
         {
             using var admin = kafka.CreateAdminClient<PartitionMapSync>();
             var metadataDue = 0L;
+            var changedAt = Environment.TickCount64;
             while (!stoppingToken.IsCancellationRequested)
             {
                 if (Environment.TickCount64 >= metadataDue && await Task.Run(() => ReadPartitionCount(admin), stoppingToken) is > 0 and var count)
@@ -47,11 +49,22 @@ internal sealed partial class PartitionMapSync(
                     metadataDue = Environment.TickCount64 + (long)_options.MetadataInterval.TotalMilliseconds;
                 }
 
+                var before = home.Map;
                 await ReportAsync();
+                if (!home.Map.SameOwners(before))
+                {
+                    changedAt = Environment.TickCount64;
+                }
+
                 mover.ViewMayHaveChanged(stoppingToken);
                 try
                 {
-                    await _changed.WaitAsync(_options.ReportInterval, stoppingToken);
+                    var next = ReportCadence.Next(
+                        TimeSpan.FromMilliseconds(Environment.TickCount64 - changedAt), home.Map.Covers(home.PartitionCount), _options.ReportInterval);
+                    if (await _changed.WaitAsync(next, stoppingToken))
+                    {
+                        changedAt = Environment.TickCount64;
+                    }
                 }
                 catch (OperationCanceledException)
                 {
