@@ -17,10 +17,6 @@ internal sealed partial class HomeMover(
     ILocalSiloDetails silo,
     ILogger<HomeMover> logger)
 {
-    // Local calls that only schedule a move; enough at once to move thousands in a second, few enough not to crowd
-    // out the readings.
-    private const int Concurrency = 16;
-
     private readonly FailureSummary _failures = new(logger, "Moving sensor grains home", TimeSpan.FromSeconds(30));
     private string _sweptView = "";
     private Task _sweep = Task.CompletedTask;
@@ -52,10 +48,12 @@ internal sealed partial class HomeMover(
         }
 
         LogMoving(logger, away.Count);
-        await Parallel.ForEachAsync(away, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken }, async (id, _) =>
+        foreach (var id in away)
         {
+            stoppingToken.ThrowIfCancellationRequested();
             try
             {
+                // One way: returns once sent.
                 await grains.GetGrain<ISensorGrain>(id).MoveHomeAsync();
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -63,9 +61,10 @@ internal sealed partial class HomeMover(
                 // It moves on its next remote reading instead.
                 _failures.Failed(e);
             }
-        });
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Placement: moving {Count} sensor grains to the silos that now consume their partitions")]
     private static partial void LogMoving(ILogger logger, int count);
+
 }
