@@ -66,5 +66,4 @@ internal sealed partial class HomeMover(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Placement: moving {Count} sensor grains to the silos that now consume their partitions")]
     private static partial void LogMoving(ILogger logger, int count);
-
 }
