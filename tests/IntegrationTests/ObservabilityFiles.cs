@@ -42,7 +42,7 @@ public static partial class ObservabilityFiles
     public static IEnumerable<string> MetricNames(string expression) =>
         OurNames().Matches(expression).Concat(Selectors().Matches(expression)).Select(m => m.Value).Distinct();
 
-    [GeneratedRegex(@"\b(heater|orleans)_[a-z0-9_]+")]
+    [GeneratedRegex(@"\b(heater|orleans|dotnet)_[a-z0-9_]+")]
     private static partial Regex OurNames();
 
     [GeneratedRegex(@"\b[a-zA-Z_:][a-zA-Z0-9_:]*(?=\{|\[)")]
