@@ -23,8 +23,8 @@ public interface ISensorGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Moves the grain, once idle, to the silo that now consumes its sensor's readings partition, when that is known
-    /// and another silo; else does nothing. Sent by a silo to its own activations after a rebalance, one way: each
-    /// waits its turn behind the sensor's queued readings, and thousands awaited 16 at a time took 4–5 s to ask.
+    /// and another silo; else does nothing. Sent by a silo to its own activations after a rebalance, one way, so that
+    /// it can ask thousands at once: each call waits its turn behind the sensor's queued readings.
     /// </summary>
     [OneWay]
     Task MoveHomeAsync();
