@@ -16,9 +16,10 @@ namespace HeaterOrleans.Bench;
 internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
 {
     /// <summary>
-    /// Readings per run at most, the default <c>--Readings</c>: about 20 s through 1 silo process and 30 s through 3 at
-    /// the 54,000 and 31,000 readings/s they reached on 2 quiet cores (the production ends within seconds, so nearly
-    /// all are the backlog measured); more would only lengthen a phase that runs three times.
+    /// Readings per measure at most, the default <c>--Readings</c>: about 10 s through 1 warm silo process at the
+    /// ~90,000 readings/s it reached on 2 cores, less through 3, of which the production overlaps a part (the backlog
+    /// measured was 0.5–0.9 of them); more would lengthen a phase that runs three times, each up to
+    /// <see cref="MaxMeasures"/> measures.
     /// </summary>
     public const int MaxReadings = 1_000_000;
 
