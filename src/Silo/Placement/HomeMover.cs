@@ -18,24 +18,19 @@ internal sealed partial class HomeMover(
     ILogger<HomeMover> logger)
 {
     private readonly FailureSummary _failures = new(logger, "Moving sensor grains home", TimeSpan.FromSeconds(30));
-    private string _sweptView = "";
+    private (int Partitions, PartitionMap Map) _swept = (0, PartitionMap.Empty);
     private Task _sweep = Task.CompletedTask;
 
     /// <summary>Starts a sweep when the view changed since the last one and none is running.</summary>
     public void ViewMayHaveChanged(CancellationToken stoppingToken)
     {
-        if (!_sweep.IsCompleted || home.PartitionCount == 0)
+        var (partitions, map) = (home.PartitionCount, home.Map);
+        if (!_sweep.IsCompleted || partitions == 0 || (partitions == _swept.Partitions && map.SameOwners(_swept.Map)))
         {
             return;
         }
 
-        var view = $"{home.PartitionCount}|{string.Join(',', home.Map.Owners.OrderBy(o => o.Key).Select(o => $"{o.Key}={o.Value}"))}";
-        if (view == _sweptView)
-        {
-            return;
-        }
-
-        _sweptView = view;
+        _swept = (partitions, map);
         _sweep = Task.Run(() => SweepAsync(stoppingToken), stoppingToken);
     }
 
