@@ -70,21 +70,18 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
         await Task.Run(() => writer.Readings(kafka.Topics.Readings, options.Sensors, WarmupReadings, seed: 11));
         settled = await WaitAsync(silos, m => m.Readings >= settled.Readings + WarmupReadings, SettleLimit, $"{WarmupReadings:N0} warm-up readings processed");
 
-        SilosRound round;
+        SilosRun run;
         var measures = 0;
         do
         {
-            round = await MeasureAsync(silos, writer, kafka, settled, seed: ++measures);
-            settled = round.End;
+            (run, settled) = await MeasureAsync(silos, writer, kafka, settled, byPartition, holding, measure: ++measures);
             progress(string.Create(C,
-                $"{phase}: measure {measures}: {round.Cost.RecordsPerSecond:N0} readings/s, {round.Cost.CpuMicrosPerRecord:F1} µs CPU per reading (silos), {round.JitMethods:N0} methods compiled per silo"));
+                $"{phase}: measure {run.Measures}: {run.Cost.RecordsPerSecond:N0} readings/s, {run.Cost.CpuMicrosPerRecord:F1} µs CPU per reading (silos), {run.JitMethods:N0} methods compiled per silo"));
         }
-        while (round.JitMethods > QuietJitMethods && measures < MaxMeasures);
+        while (run.JitMethods > QuietJitMethods && measures < MaxMeasures);
 
         var idleCores = await IdleCoresAsync(silos);
-        var run = new SilosRun(
-            phase, count, byPartition, Readings, round.Backlog, round.Cost, round.Calls.LocalCalls, round.Calls.RemoteCalls,
-            round.Steady.LocalCalls, round.Steady.RemoteCalls, holding, round.SiloCpuSeconds, idleCores, measures, round.JitMethods);
+        run = run with { IdleCores = idleCores };
         progress(string.Create(C,
             $"{phase}: {run.Cost.RecordsPerSecond:N0} readings/s, {run.Cost.CpuMicrosPerRecord:F1} µs CPU per reading (silos), {run.LoadMicrosPerRecord:F1} µs above the idle {idleCores:F2} cores, {run.LocalShare:P1} of grain calls local ({run.SteadyLocalShare:P1} in the last 5 s)"));
         return run;
@@ -95,9 +92,12 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
     /// ended processed to the last reading.
     /// </summary>
     /// <param name="settled">The silos' counters once everything before was processed.</param>
-    private async Task<SilosRound> MeasureAsync(SiloGroup silos, WorkloadWriter writer, PhaseKafka kafka, SiloMetrics settled, int seed)
+    /// <param name="measure">The measure's number, from 1; also its readings' seed.</param>
+    /// <returns>The run as measured (its idle cost not yet taken), and the silos' counters at its end.</returns>
+    private async Task<(SilosRun Run, SiloMetrics End)> MeasureAsync(
+        SiloGroup silos, WorkloadWriter writer, PhaseKafka kafka, SiloMetrics settled, bool byPartition, IReadOnlyList<int> holding, int measure)
     {
-        await Task.Run(() => writer.Readings(kafka.Topics.Readings, options.Sensors, Readings, seed));
+        await Task.Run(() => writer.Readings(kafka.Topics.Readings, options.Sensors, Readings, seed: measure));
         var clock = new CpuClock(() => kafka.Broker.CpuTime, () => silos.CpuTime);
         var atStart = await silos.ScrapeAsync();
         var (start, eachAtStart) = (clock.Read(), silos.CpuTimes);
@@ -130,9 +130,12 @@ internal sealed class SilosRunner(BenchOptions options, Action<string> progress)
         var calls = now - atStart;
         // The last 5 s: from the latest sample at least that old; the whole measure when it was shorter.
         var from = Math.Max(0, samples.FindLastIndex(s => Stopwatch.GetElapsedTime(s.Timestamp, end.Timestamp) >= SteadyWindow));
-        return new SilosRound(
-            now, target - atStart.Readings, end.Since(start, now.Readings - atStart.Readings), calls, now - samples[from].Metrics,
-            eachAtEnd.Zip(eachAtStart, (b, a) => (b - a).TotalSeconds).ToList(), calls.JitMethods / eachAtEnd.Count);
+        var steady = now - samples[from].Metrics;
+        var run = new SilosRun(
+            kafka.Topics.Phase, eachAtEnd.Count, byPartition, Readings, target - atStart.Readings, end.Since(start, now.Readings - atStart.Readings),
+            calls.LocalCalls, calls.RemoteCalls, steady.LocalCalls, steady.RemoteCalls, holding,
+            eachAtEnd.Zip(eachAtStart, (b, a) => (b - a).TotalSeconds).ToList(), IdleCores: 0, measure, calls.JitMethods / eachAtEnd.Count);
+        return (run, now);
     }
 
     /// <summary>
