@@ -108,7 +108,9 @@ public sealed class BenchSmokeTests
         {
             Assert.True(run.Cost.Records > 0 && run.Cost.RecordsPerSecond > 0, run.Phase);
             Assert.True(run.Cost.CpuMicrosPerRecord > 0, run.Phase);
-            Assert.True(run.Cost.BrokerCpuMicrosPerRecord > 0, run.Phase);
+            // Measured, but it may read 0: on a loaded machine a warm measure of 40,000 readings took 0.19 s, with the
+            // records fetched before it began, below the 10 ms ticks of a process's CPU time.
+            Assert.True(run.Cost.BrokerCpuMicrosPerRecord >= 0, run.Phase);
             Assert.True(run.IdleCores > 0 && run.LoadMicrosPerRecord <= run.Cost.CpuMicrosPerRecord, run.Phase);
             // The measure repeats until the silos' JIT was quiet during one, or as often as allowed.
             Assert.InRange(run.Measures, 1, SilosRunner.MaxMeasures);
